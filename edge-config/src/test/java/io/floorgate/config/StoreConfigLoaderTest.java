@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -203,8 +204,7 @@ class StoreConfigLoaderTest {
                 ingest: { commitInterval: 2s }
                 upstream: { summaryWindow: 1.5m }
                 retention: { sessions: 30s, orders: 90 }
-                pickup2: {}
-                """.replace("pickup2: {}\n", "");
+                """;
 
         List<ConfigProblem> problems = problemsOf(yaml);
 
@@ -327,7 +327,7 @@ class StoreConfigLoaderTest {
         StringBuilder yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for (int i = 1; i < 10; i++) {
             yaml.append("a").append(i).append(": &a").append(i).append(" [")
-                    .append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1)))).append("]\n");
+                    .append(String.join(", ", Collections.nCopies(10, "*a" + (i - 1)))).append("]\n");
         }
         yaml.append("store: *a9\n");
 
