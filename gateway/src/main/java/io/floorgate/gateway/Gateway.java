@@ -1,6 +1,8 @@
 package io.floorgate.gateway;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
@@ -14,6 +16,7 @@ import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.store.ReplayStateLoader;
+import io.floorgate.gateway.store.RetentionSweeper;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -32,6 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    private static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
 
     private final Vertx vertx;
     private final GatewaySettings settings;
@@ -43,6 +47,7 @@ public final class Gateway {
     private MqttIngestServer mqtt;
     private HttpServer http;
     private ConfigWatcher watcher;
+    private long retentionTimer = -1;
     private int mqttPort;
     private int mqttTlsPort = -1;
 
@@ -89,11 +94,21 @@ public final class Gateway {
                 watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
                 watcher.start();
             });
+            scheduleRetention(new RetentionSweeper(database, metrics));
             ready = true;
             LOG.info("Floorgate store {} ready: MQTT on {}{}, HTTP on {}, data in {}", store.storeId(), mqttPort,
                     mqttTlsPort > 0 ? " (TLS on " + mqttTlsPort + ")" : "", http.actualPort(), settings.dataDir());
             return null;
         });
+    }
+
+    /** Enforces retention once at start and then every {@link #RETENTION_PERIOD}, on a worker. */
+    private void scheduleRetention(RetentionSweeper sweeper) {
+        Runnable sweep = () -> vertx.executeBlocking(
+                () -> sweeper.sweepDeviceEvents(config.get().retention().deviceEvents(), Instant.now()), false)
+                .onFailure(e -> LOG.warn("Retention sweep failed: {}", e.toString()));
+        sweep.run();
+        retentionTimer = vertx.setPeriodic(RETENTION_PERIOD.toMillis(), id -> sweep.run());
     }
 
     private void applyConfig(StoreConfig next) {
@@ -115,6 +130,7 @@ public final class Gateway {
             watcher.stop();
         }
         mqtt.stopAccepting();
+        vertx.cancelTimer(retentionTimer);
         return vertx.executeBlocking(() -> committer.drain().get())
                 .compose(v -> mqtt.close())
                 .compose(v -> http.close())

@@ -1,0 +1,48 @@
+package io.floorgate.gateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RetentionSweeperTest {
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void sweep_whenEventsOutliveRetention_thenOnlyTheOldOnesAreDeleted() throws Exception {
+        Instant now = Instant.parse("2026-11-22T12:00:00Z");
+        try (Database db = Database.open(dataDir)) {
+            GroupCommitter committer = new GroupCommitter(db, 20_000, 1000, Duration.ofMillis(1), false,
+                    new SimpleMeterRegistry());
+            for (int i = 0; i < 12_000; i++) {
+                long receivedAt = now.minus(Duration.ofDays(i < 11_000 ? 40 : 1)).toEpochMilli();
+                committer.offer(new EventRow("nfc-1", 1, i + 1, "nfc_tap", receivedAt, receivedAt, new byte[] {1}),
+                        null, null);
+            }
+            CompletableFuture<Void> drained = committer.drain();
+            drained.get();
+            committer.close();
+
+            long deleted = new RetentionSweeper(db, new SimpleMeterRegistry())
+                    .sweepDeviceEvents(Duration.ofDays(30), now);
+
+            assertThat(deleted).isEqualTo(11_000);
+            try (Connection c = db.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM device_event")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(1_000);
+            }
+        }
+    }
+}
