@@ -48,6 +48,9 @@ public final class MqttIngestServer {
     private static final int PACKET_HEADROOM_FACTOR = 2;
     private static final int MAX_CLIENT_ID_LENGTH = 64;
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /** Vert.x sharing keys for "any free port", distinct so the plain and TLS listeners get a port each. */
+    private static final int PLAIN_RANDOM_PORT_KEY = -1;
+    private static final int TLS_RANDOM_PORT_KEY = -2;
 
     private final IngestServices services;
     private final ReplayStateLoader replayState;
@@ -70,9 +73,10 @@ public final class MqttIngestServer {
     public Future<int[]> listen(Listeners listeners) {
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Future<Integer> plain = listenOnEveryLoop(serverOptions(listeners.host(), listeners.mqttPort(), Optional.empty()),
-                loops);
+                loops, PLAIN_RANDOM_PORT_KEY);
         Future<Integer> tls = listeners.tls()
-                .map(t -> listenOnEveryLoop(serverOptions(listeners.host(), t.port(), Optional.of(t)), loops))
+                .map(t -> listenOnEveryLoop(serverOptions(listeners.host(), t.port(), Optional.of(t)), loops,
+                        TLS_RANDOM_PORT_KEY))
                 .orElse(Future.succeededFuture(-1));
         return Future.all(plain, tls).map(v -> new int[] {plain.result(), tls.result()});
     }
@@ -90,15 +94,16 @@ public final class MqttIngestServer {
         return options;
     }
 
-    /** The first server binds (port 0 picks a free one); the others share its actual port. */
-    private Future<Integer> listenOnEveryLoop(MqttServerOptions options, int loops) {
-        return deploy(options, 1).compose(port -> {
-            if (loops == 1) {
-                return Future.succeededFuture(port);
-            }
-            MqttServerOptions shared = new MqttServerOptions(options).setPort(port);
-            return deploy(shared, loops - 1).map(port);
-        });
+    /**
+     * One server per loop, all on one port. Vert.x shares a bound port between servers asking for the
+     * same fixed port, or for the same negative port (a free port chosen once per key). A server asking
+     * for port 0 is never shared, and a later server asking for the port it got finds no shared server
+     * and fails to bind; so port 0 ("any free port") is asked for as a negative key, one per listener.
+     */
+    private Future<Integer> listenOnEveryLoop(MqttServerOptions options, int loops, int randomPortKey) {
+        MqttServerOptions shared = options.getPort() == 0 ? new MqttServerOptions(options).setPort(randomPortKey)
+                : options;
+        return deploy(shared, loops);
     }
 
     private Future<Integer> deploy(MqttServerOptions options, int instances) {
