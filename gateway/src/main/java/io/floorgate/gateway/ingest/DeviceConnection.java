@@ -231,7 +231,7 @@ final class DeviceConnection {
             @Override
             public void committed() {
                 if (!closed) {
-                    msg.ack();
+                    acknowledge(msg);
                 }
             }
 
@@ -256,9 +256,21 @@ final class DeviceConnection {
         } else if (msg.qosLevel() != MqttQoS.AT_MOST_ONCE) {
             // MQTT 3.1.1 has no way to say no to a PUBLISH but to disconnect; the refusal is
             // acknowledged so that one bad message does not stall the device's queue.
-            msg.ack();
+            acknowledge(msg);
         }
         return Outcome.DONE;
+    }
+
+    /**
+     * PUBACK for QoS 1, PUBREC for QoS 2. Through the endpoint: on the server side Vert.x MQTT gives a
+     * received message no ack callback, so {@code MqttPublishMessage.ack()} throws there.
+     */
+    private void acknowledge(MqttPublishMessage msg) {
+        if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+            endpoint.publishAcknowledge(msg.messageId());
+        } else if (msg.qosLevel() == MqttQoS.EXACTLY_ONCE) {
+            endpoint.publishReceived(msg.messageId());
+        }
     }
 
     private void hold(MqttPublishMessage msg, Outcome why) {
