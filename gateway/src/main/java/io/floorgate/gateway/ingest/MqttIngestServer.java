@@ -48,7 +48,9 @@ public final class MqttIngestServer {
      */
     private static final int PACKET_HEADROOM_FACTOR = 2;
     private static final int MAX_CLIENT_ID_LENGTH = 64;
-    private static final int SHARED_RANDOM_PORT = -1;
+    /** Sharing keys for "any free port": distinct, so the TLS servers never join the plain socket. */
+    private static final int PLAIN_RANDOM_PORT_KEY = -1;
+    private static final int TLS_RANDOM_PORT_KEY = -2;
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
     private final IngestServices services;
@@ -72,9 +74,10 @@ public final class MqttIngestServer {
     public Future<int[]> listen(Listeners listeners) {
         int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         Future<Integer> plain = listenOnEveryLoop(serverOptions(listeners.host(), listeners.mqttPort(), Optional.empty()),
-                loops);
+                loops, PLAIN_RANDOM_PORT_KEY);
         Future<Integer> tls = listeners.tls()
-                .map(t -> listenOnEveryLoop(serverOptions(listeners.host(), t.port(), Optional.of(t)), loops))
+                .map(t -> listenOnEveryLoop(serverOptions(listeners.host(), t.port(), Optional.of(t)), loops,
+                        TLS_RANDOM_PORT_KEY))
                 .orElse(Future.succeededFuture(-1));
         return Future.all(plain, tls).map(v -> new int[] {plain.result(), tls.result()});
     }
@@ -98,9 +101,9 @@ public final class MqttIngestServer {
      * negative port (servers asking for the same negative number share one random port), since
      * port 0 would give every server a port of its own.
      */
-    private Future<Integer> listenOnEveryLoop(MqttServerOptions requested, int loops) {
+    private Future<Integer> listenOnEveryLoop(MqttServerOptions requested, int loops, int randomPortKey) {
         MqttServerOptions options = requested.getPort() == 0
-                ? new MqttServerOptions(requested).setPort(SHARED_RANDOM_PORT) : requested;
+                ? new MqttServerOptions(requested).setPort(randomPortKey) : requested;
         Set<Integer> boundPorts = ConcurrentHashMap.newKeySet();
         DeploymentOptions deployment = new DeploymentOptions().setInstances(loops)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP);

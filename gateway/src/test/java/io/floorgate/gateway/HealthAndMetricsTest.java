@@ -1,0 +1,108 @@
+package io.floorgate.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.floorgate.gateway.testing.Events;
+import io.floorgate.gateway.testing.RunningGateway;
+import io.floorgate.gateway.testing.TestDevice;
+import io.floorgate.gateway.testing.TestStore;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /health/*}, {@code /metrics} and the {@code device_state} table, as an operator reads them. */
+class HealthAndMetricsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long BOOT_ID = 7;
+    private static final int BATTERY_PCT = 63;
+
+    @TempDir
+    Path dataDir;
+
+    private RunningGateway gateway;
+
+    @BeforeEach
+    void start() {
+        gateway = RunningGateway.start(TestStore.config(), dataDir);
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void health_whenGatewayIsStarted_thenLiveAndReadyAreUpAsJson() {
+        for (String path : new String[] {"/health/live", "/health/ready"}) {
+            HttpResponse<String> response = gateway.get(path);
+
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).as(path).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            assertThat(new JsonObject(response.body()).getString("status")).as(path).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void metrics_whenScraped_thenIsPrometheusTextWithTheIngestCounters() {
+        HttpResponse<String> response = gateway.get("/metrics");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/plain"));
+        assertThat(response.body())
+                .contains("# TYPE floorgate_ingest_accepted_total counter")
+                .contains("floorgate_ingest_accepted_total{")
+                .contains("# TYPE floorgate_devices_connected gauge");
+        assertThat(gateway.metric("floorgate_devices_connected")).isZero();
+    }
+
+    @Test
+    void metrics_whenDeviceConnectsPublishesAndLeaves_thenConnectedGaugeAndCommitMetricsFollow() throws Exception {
+        try (TestDevice nfc = TestDevice.connect(gateway.mqttUri(), TestStore.NFC)) {
+            await().atMost(WAIT).until(() -> gateway.metric("floorgate_devices_connected") == 1);
+
+            nfc.publish("events", Events.nfcTap(TestStore.NFC, BOOT_ID, 1).build(), 1).waitForCompletion(10_000);
+
+            assertThat(gateway.metric("floorgate_ingest_accepted_total",
+                    "kind", "nfc-reader", "channel", "events", "qos", "1")).isEqualTo(1);
+            String text = gateway.metrics();
+            assertThat(text).contains("floorgate_ingest_commit_batch_size_count")
+                    .contains("floorgate_ingest_commit_latency_seconds_count");
+            assertThat(gateway.metric("floorgate_ingest_commit_batch_size_count")).isGreaterThanOrEqualTo(1);
+            assertThat(gateway.metric("floorgate_ingest_commit_latency_seconds_count")).isGreaterThanOrEqualTo(1);
+        }
+
+        await().atMost(WAIT).until(() -> gateway.metric("floorgate_devices_connected") == 0);
+    }
+
+    @Test
+    void deviceState_whenDeviceSendsHeartbeatThenLeaves_thenRowShowsOnlineWithBatteryThenOffline() throws Exception {
+        String online = "SELECT COUNT(*) FROM device_state WHERE device_id = 'ble-1' AND online";
+        String offline = "SELECT COUNT(*) FROM device_state WHERE device_id = 'ble-1' AND NOT online";
+        try (TestDevice ble = TestDevice.connect(gateway.mqttUri(), TestStore.BLE)) {
+            await().atMost(WAIT).until(() -> gateway.count(online) == 1);
+
+            // QoS 1: PUBACK comes after the state row is committed, so the row is there once it arrives.
+            ble.publish("health", Events.heartbeat(TestStore.BLE, BOOT_ID, BATTERY_PCT), 1).waitForCompletion(10_000);
+
+            assertThat(gateway.count("SELECT battery_pct FROM device_state WHERE device_id = 'ble-1'"))
+                    .isEqualTo(BATTERY_PCT);
+            assertThat(gateway.count("SELECT boot_id FROM device_state WHERE device_id = 'ble-1'")).isEqualTo(BOOT_ID);
+            assertThat(gateway.metric("floorgate_ingest_accepted_total",
+                    "kind", "ble-receiver", "channel", "health", "qos", "1")).isEqualTo(1);
+        }
+
+        await().atMost(WAIT).until(() -> gateway.count(offline) == 1);
+        assertThat(gateway.count("SELECT battery_pct FROM device_state WHERE device_id = 'ble-1'"))
+                .as("going offline keeps the last battery reading").isEqualTo(BATTERY_PCT);
+    }
+}
