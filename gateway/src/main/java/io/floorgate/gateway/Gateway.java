@@ -48,6 +48,7 @@ public final class Gateway {
     private HttpServer http;
     private ConfigWatcher watcher;
     private long retentionTimer = -1;
+    private Future<Void> stopped;
     private int mqttPort;
     private int mqttTlsPort = -1;
 
@@ -124,7 +125,14 @@ public final class Gateway {
      * Graceful stop: refuse new connections, commit and acknowledge what is in flight, then close
      * connections, listeners and storage.
      */
-    public Future<Void> stop() {
+    public synchronized Future<Void> stop() {
+        if (stopped == null) {
+            stopped = stopAll();
+        }
+        return stopped;
+    }
+
+    private Future<Void> stopAll() {
         ready = false;
         if (watcher != null) {
             watcher.stop();

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -57,18 +58,20 @@ final class DeviceConnection {
     private final IngestServices services;
     private final Supplier<DeviceRegistry> registry;
     private final Context context;
+    private final BooleanSupplier stopping;
     private final ArrayDeque<MqttPublishMessage> held = new ArrayDeque<>();
     private long retryTimer = -1;
     private boolean closed;
 
     DeviceConnection(MqttEndpoint endpoint, Device device, DeviceLedger ledger, IngestServices services,
-                     Supplier<DeviceRegistry> registry, Context context) {
+                     Supplier<DeviceRegistry> registry, Context context, BooleanSupplier stopping) {
         this.endpoint = endpoint;
         this.device = device;
         this.ledger = ledger;
         this.services = services;
         this.registry = registry;
         this.context = context;
+        this.stopping = stopping;
     }
 
     Device device() {
@@ -100,6 +103,11 @@ final class DeviceConnection {
     }
 
     private void onPublish(MqttPublishMessage msg) {
+        if (stopping.getAsBoolean()) {
+            // Stopping: what is already queued gets committed and acknowledged; a message arriving
+            // now is neither stored nor acknowledged, and the device sends it again after the restart.
+            return;
+        }
         services.health().seen(device.id(), System.currentTimeMillis());
         boolean mustQueue = msg.qosLevel() != MqttQoS.AT_MOST_ONCE && !held.isEmpty();
         if (mustQueue) {

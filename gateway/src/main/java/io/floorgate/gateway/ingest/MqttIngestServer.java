@@ -187,7 +187,8 @@ public final class MqttIngestServer {
     }
 
     private void admit(MqttEndpoint endpoint, Device device, DeviceLedger ledger, Context context) {
-        DeviceConnection connection = new DeviceConnection(endpoint, device, ledger, services, registry::get, context);
+        DeviceConnection connection = new DeviceConnection(endpoint, device, ledger, services, registry::get, context,
+                () -> !accepting);
         DeviceConnection previous = ledger.takeOver(connection);
         if (previous != null) {
             LOG.info("Device {} connected again; closing its previous connection", device.id());
@@ -233,7 +234,10 @@ public final class MqttIngestServer {
         });
     }
 
-    /** Refuses new connections from now on (CONNACK server unavailable); open ones go on. */
+    /**
+     * Refuses new connections from now on (CONNACK server unavailable) and stops taking messages on
+     * open ones, so that a drain of the committer leaves nothing stored but unacknowledged.
+     */
     public void stopAccepting() {
         accepting = false;
     }
