@@ -1,0 +1,324 @@
+package io.floorgate.gateway.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.floorgate.config.Device;
+import io.floorgate.gateway.store.CommitListener;
+import io.floorgate.gateway.store.DeviceStateRow;
+import io.floorgate.gateway.store.EventRow;
+import io.floorgate.gateway.store.StoreWrite;
+import io.floorgate.proto.v1.DeviceEvent;
+import io.floorgate.proto.v1.Heartbeat;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
+import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated device's MQTT connection: takes its publishes through topic check, size check,
+ * rate limit, decoding, validation and de-duplication, and hands what passes to the location stage
+ * and the group committer.
+ *
+ * <p>Lives on its connection's event loop: every method here runs there. A QoS 1 message is
+ * acknowledged from {@link CommitListener#committed()}, after its write is durable; a QoS 1 message
+ * that must wait (the device is over its rate, or the commit queue is full) is held, in order, and
+ * not acknowledged until it has gone through: that is the back-pressure a device feels.
+ */
+final class DeviceConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeviceConnection.class);
+
+    /**
+     * Unacknowledged QoS 1 messages one connection may have waiting. A client that sends more is
+     * ignoring flow control [MQTT-4.9.0-2]; it is disconnected rather than allowed to fill memory.
+     */
+    static final int MAX_HELD = 1024;
+    /** How soon a message held because the commit queue was full is tried again. */
+    private static final long STORE_FULL_RETRY_MS = 2;
+
+    private enum Outcome { DONE, WAIT_FOR_TOKEN, WAIT_FOR_STORE }
+
+    private final MqttEndpoint endpoint;
+    private final Device device;
+    private final DeviceLedger ledger;
+    private final IngestServices services;
+    private final Supplier<DeviceRegistry> registry;
+    private final Context context;
+    private final ArrayDeque<MqttPublishMessage> held = new ArrayDeque<>();
+    private long retryTimer = -1;
+    private boolean closed;
+
+    DeviceConnection(MqttEndpoint endpoint, Device device, DeviceLedger ledger, IngestServices services,
+                     Supplier<DeviceRegistry> registry, Context context) {
+        this.endpoint = endpoint;
+        this.device = device;
+        this.ledger = ledger;
+        this.services = services;
+        this.registry = registry;
+        this.context = context;
+    }
+
+    Device device() {
+        return device;
+    }
+
+    /** Wires the handlers and sends CONNACK; from here on the device may publish. */
+    void accept() {
+        endpoint.publishAutoAck(false);
+        endpoint.publishHandler(this::onPublish);
+        // QoS 2: PUBREC is sent once stored (as PUBACK is for QoS 1); PUBCOMP is only bookkeeping.
+        endpoint.publishReleaseHandler(endpoint::publishComplete);
+        endpoint.subscribeHandler(this::onSubscribe);
+        endpoint.unsubscribeHandler(u -> endpoint.unsubscribeAcknowledge(u.messageId()));
+        endpoint.exceptionHandler(e -> LOG.debug("Device {} connection error: {}", device.id(), e.toString()));
+        endpoint.closeHandler(v -> onClose());
+        endpoint.accept(false);
+        write(services.health().connected(device.id(), System.currentTimeMillis()), null);
+        LOG.debug("Device {} connected from {}", device.id(), endpoint.remoteAddress());
+    }
+
+    /** Closes this connection because the same device connected again [MQTT-3.1.4-3]. */
+    void closeFromAnyThread() {
+        context.runOnContext(v -> {
+            if (!closed) {
+                endpoint.close();
+            }
+        });
+    }
+
+    private void onPublish(MqttPublishMessage msg) {
+        services.health().seen(device.id(), System.currentTimeMillis());
+        boolean mustQueue = msg.qosLevel() != MqttQoS.AT_MOST_ONCE && !held.isEmpty();
+        if (mustQueue) {
+            hold(msg, Outcome.WAIT_FOR_STORE);
+            return;
+        }
+        Outcome outcome = process(msg);
+        if (outcome == Outcome.WAIT_FOR_TOKEN) {
+            services.metrics().throttled(device.id());
+        }
+        if (outcome != Outcome.DONE) {
+            hold(msg, outcome);
+        }
+    }
+
+    private Outcome process(MqttPublishMessage msg) {
+        DeviceRegistry current = registry.get();
+        int qos = msg.qosLevel().value();
+        DeviceTopic topic = DeviceTopic.parse(msg.topicName());
+        if (topic == null || topic.channel() == Channel.COMMANDS || !topic.storeId().equals(current.storeId())) {
+            return reject(msg, new Invalid(Rejection.BAD_TOPIC, msg.topicName()));
+        }
+        if (!topic.deviceId().equals(device.id())) {
+            return reject(msg, new Invalid(Rejection.FOREIGN_TOPIC, msg.topicName()));
+        }
+        // Size before parsing: a payload over the limit is never decoded.
+        Buffer payload = msg.payload();
+        if (payload.length() > current.limits().maxEventBytes()) {
+            return reject(msg, new Invalid(Rejection.OVERSIZE, payload.length() + " bytes"));
+        }
+        if (!ledger.bucket().tryTake(System.nanoTime())) {
+            if (qos == 0) {
+                return reject(msg, new Invalid(Rejection.RATE_LIMITED, "over " + current.limits().devicePublishRate() + "/s"));
+            }
+            return Outcome.WAIT_FOR_TOKEN;
+        }
+        Outcome outcome = switch (topic.channel()) {
+            case EVENTS -> processEvent(msg, payload.getBytes(), qos);
+            case HEALTH -> processHeartbeat(msg, payload.getBytes(), qos);
+            case STATUS -> processStatus(msg, payload.toString(StandardCharsets.UTF_8), qos);
+            case COMMANDS -> throw new IllegalStateException("refused above");
+        };
+        if (outcome == Outcome.WAIT_FOR_STORE) {
+            ledger.bucket().refund();
+        }
+        return outcome;
+    }
+
+    private Outcome processEvent(MqttPublishMessage msg, byte[] bytes, int qos) {
+        DeviceEvent event;
+        try {
+            event = DeviceEvent.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            return reject(msg, new Invalid(Rejection.NOT_PROTOBUF, e.getMessage()));
+        }
+        Invalid invalid = PayloadValidator.check(event, device.id(), device.kind());
+        if (invalid != null) {
+            return reject(msg, invalid);
+        }
+        long receivedAt = System.currentTimeMillis();
+        if (!ledger.isNew(event.getBootId(), event.getSeq())) {
+            services.metrics().rejected(Rejection.DUPLICATE, device.id());
+            // The original may still be waiting for its commit: acknowledge the copy only after it.
+            if (qos > 0 && !services.committer().barrier(context, ackWhenCommitted(msg))) {
+                return Outcome.WAIT_FOR_STORE;
+            }
+            return Outcome.DONE;
+        }
+        boolean sightings = event.getBodyCase() == DeviceEvent.BodyCase.BEACON_SIGHTINGS;
+        // QoS 0 sightings only move location state; everything else is kept raw.
+        if (qos > 0 || !sightings) {
+            EventRow row = new EventRow(device.id(), event.getBootId(), event.getSeq(), kindOf(event),
+                    event.getObservedAtMs(), receivedAt, bytes);
+            if (!services.committer().offer(row, context, qos > 0 ? ackWhenCommitted(msg) : null)) {
+                return Outcome.WAIT_FOR_STORE;
+            }
+        }
+        ledger.mark(event.getBootId(), event.getSeq());
+        services.metrics().accepted(device.kind(), Channel.EVENTS, qos);
+        if (sightings) {
+            services.sightings().onSightings(device, event, receivedAt);
+        }
+        return Outcome.DONE;
+    }
+
+    private Outcome processHeartbeat(MqttPublishMessage msg, byte[] bytes, int qos) {
+        Heartbeat heartbeat;
+        try {
+            heartbeat = Heartbeat.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            return reject(msg, new Invalid(Rejection.NOT_PROTOBUF, e.getMessage()));
+        }
+        Invalid invalid = PayloadValidator.check(heartbeat, device.id());
+        if (invalid != null) {
+            return reject(msg, invalid);
+        }
+        if (!write(services.health().heartbeat(heartbeat, System.currentTimeMillis()), qos > 0 ? msg : null)) {
+            return Outcome.WAIT_FOR_STORE;
+        }
+        services.metrics().accepted(device.kind(), Channel.HEALTH, qos);
+        return Outcome.DONE;
+    }
+
+    private Outcome processStatus(MqttPublishMessage msg, String text, int qos) {
+        String status = text.strip().toLowerCase(Locale.ROOT);
+        long now = System.currentTimeMillis();
+        DeviceStateRow row = switch (status) {
+            case "online" -> services.health().connected(device.id(), now);
+            case "offline" -> services.health().disconnected(device.id(), now);
+            default -> null;
+        };
+        if (row == null) {
+            return reject(msg, new Invalid(Rejection.INVALID_EVENT, "status must be online or offline"));
+        }
+        if (!write(row, qos > 0 ? msg : null)) {
+            return Outcome.WAIT_FOR_STORE;
+        }
+        services.metrics().accepted(device.kind(), Channel.STATUS, qos);
+        return Outcome.DONE;
+    }
+
+    /** Queues a state row; with a message, that message is acknowledged once the row is committed. */
+    private boolean write(StoreWrite row, MqttPublishMessage ackAfter) {
+        return services.committer().offer(row, context, ackAfter == null ? null : ackWhenCommitted(ackAfter));
+    }
+
+    private CommitListener ackWhenCommitted(MqttPublishMessage msg) {
+        return new CommitListener() {
+            @Override
+            public void committed() {
+                if (!closed) {
+                    msg.ack();
+                }
+            }
+
+            @Override
+            public void failed(Exception cause) {
+                services.metrics().rejected(Rejection.STORE_FAILED, device.id());
+                // Not acknowledged: closing makes the device send it again once the store works.
+                LOG.warn("Device {}: message {} not stored ({}); closing so the device re-sends it", device.id(),
+                        msg.messageId(), cause.getMessage());
+                endpoint.close();
+            }
+        };
+    }
+
+    private Outcome reject(MqttPublishMessage msg, Invalid invalid) {
+        services.metrics().rejected(invalid.reason(), device.id());
+        LOG.debug("Device {}: {} refused: {}", device.id(), invalid.reason().label(), invalid.detail());
+        if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE && endpoint.protocolVersion() >= 5) {
+            MqttPubAckReasonCode code = invalid.reason().pubAckCode();
+            endpoint.publishAcknowledge(msg.messageId(), code == null ? MqttPubAckReasonCode.SUCCESS : code,
+                    MqttProperties.NO_PROPERTIES);
+        } else if (msg.qosLevel() != MqttQoS.AT_MOST_ONCE) {
+            // MQTT 3.1.1 has no way to say no to a PUBLISH but to disconnect; the refusal is
+            // acknowledged so that one bad message does not stall the device's queue.
+            msg.ack();
+        }
+        return Outcome.DONE;
+    }
+
+    private void hold(MqttPublishMessage msg, Outcome why) {
+        if (held.size() >= MAX_HELD) {
+            services.metrics().rejected(Rejection.RATE_LIMITED, device.id());
+            LOG.info("Device {} has {} unacknowledged messages waiting; disconnecting it", device.id(), held.size());
+            endpoint.close();
+            return;
+        }
+        held.add(msg);
+        scheduleRetry(why);
+    }
+
+    private void scheduleRetry(Outcome why) {
+        if (retryTimer >= 0 || closed) {
+            return;
+        }
+        long delayMs = why == Outcome.WAIT_FOR_TOKEN
+                ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(ledger.bucket().nanosUntilToken(System.nanoTime())))
+                : STORE_FULL_RETRY_MS;
+        retryTimer = services.vertx().setTimer(delayMs, id -> {
+            retryTimer = -1;
+            drainHeld();
+        });
+    }
+
+    private void drainHeld() {
+        while (!held.isEmpty() && !closed) {
+            Outcome outcome = process(held.peek());
+            if (outcome != Outcome.DONE) {
+                scheduleRetry(outcome);
+                return;
+            }
+            held.poll();
+        }
+    }
+
+    private void onSubscribe(MqttSubscribeMessage subscribe) {
+        String commands = DeviceTopic.of(registry.get().storeId(), device.id(), Channel.COMMANDS);
+        List<MqttSubAckReasonCode> codes = subscribe.topicSubscriptions().stream()
+                .map(s -> s.topicName().equals(commands) ? MqttSubAckReasonCode.GRANTED_QOS1
+                        : MqttSubAckReasonCode.NOT_AUTHORIZED)
+                .toList();
+        endpoint.subscribeAcknowledge(subscribe.messageId(), codes, MqttProperties.NO_PROPERTIES);
+    }
+
+    private void onClose() {
+        closed = true;
+        if (retryTimer >= 0) {
+            services.vertx().cancelTimer(retryTimer);
+        }
+        // Held messages were never acknowledged: the device re-sends them when it reconnects.
+        held.clear();
+        if (ledger.release(this)) {
+            write(services.health().disconnected(device.id(), System.currentTimeMillis()), null);
+        }
+        LOG.debug("Device {} disconnected", device.id());
+    }
+
+    private static String kindOf(DeviceEvent event) {
+        return event.getBodyCase().name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,85 @@
+package io.floorgate.gateway.ingest;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.floorgate.gateway.store.DeviceStateRow;
+import io.floorgate.proto.v1.Heartbeat;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Online / offline, last seen, battery and firmware of every device, from connections, heartbeats
+ * and last wills. Owned by the ingest stage; others read {@link #snapshot()}. Updated from several
+ * event loops, so each device's cell is updated atomically through the map.
+ */
+public final class DeviceHealthTracker {
+
+    private final Map<String, DeviceHealth> devices = new ConcurrentHashMap<>();
+    /** Last-seen per device, written on every message: one atomic slot rather than a new record each time. */
+    private final Map<String, AtomicLong> lastSeen = new ConcurrentHashMap<>();
+
+    public DeviceHealthTracker(MeterRegistry metrics) {
+        Gauge.builder("floorgate.devices.connected", this, DeviceHealthTracker::connectedCount)
+                .description("Devices with an open MQTT connection").register(metrics);
+    }
+
+    DeviceStateRow connected(String deviceId, long nowMs) {
+        devices.compute(deviceId, (id, old) -> old == null
+                ? new DeviceHealth(id, true, nowMs, 0, null, null)
+                : new DeviceHealth(id, true, nowMs, old.bootId(), old.batteryPct(), old.firmware()));
+        seen(deviceId, nowMs);
+        return DeviceStateRow.presence(deviceId, true, nowMs);
+    }
+
+    DeviceStateRow disconnected(String deviceId, long nowMs) {
+        long last = lastSeenMs(deviceId, nowMs);
+        devices.computeIfPresent(deviceId, (id, old) ->
+                new DeviceHealth(id, false, last, old.bootId(), old.batteryPct(), old.firmware()));
+        return DeviceStateRow.presence(deviceId, false, last);
+    }
+
+    DeviceStateRow heartbeat(Heartbeat hb, long nowMs) {
+        Integer battery = hb.hasBatteryPct() ? hb.getBatteryPct() : null;
+        String firmware = hb.getFirmware().isEmpty() ? null : hb.getFirmware();
+        devices.put(hb.getDeviceId(), new DeviceHealth(hb.getDeviceId(), true, nowMs, hb.getBootId(), battery, firmware));
+        seen(hb.getDeviceId(), nowMs);
+        return new DeviceStateRow(hb.getDeviceId(), true, nowMs, hb.getBootId(), battery, firmware, hb.getUptimeS(),
+                hb.hasWifiRssiDbm() ? hb.getWifiRssiDbm() : null);
+    }
+
+    void seen(String deviceId, long nowMs) {
+        lastSeen.computeIfAbsent(deviceId, id -> new AtomicLong()).lazySet(nowMs);
+    }
+
+    /** Forgets a device that was removed from the configuration. */
+    void forget(String deviceId) {
+        devices.remove(deviceId);
+        lastSeen.remove(deviceId);
+    }
+
+    private long lastSeenMs(String deviceId, long fallback) {
+        AtomicLong slot = lastSeen.get(deviceId);
+        return slot == null ? fallback : slot.get();
+    }
+
+    public int connectedCount() {
+        int online = 0;
+        for (DeviceHealth h : devices.values()) {
+            if (h.online()) {
+                online++;
+            }
+        }
+        return online;
+    }
+
+    /** Every device heard from since start, with its last-seen time brought up to date. */
+    public List<DeviceHealth> snapshot() {
+        Collection<DeviceHealth> all = devices.values();
+        return all.stream().map(h -> new DeviceHealth(h.deviceId(), h.online(), lastSeenMs(h.deviceId(), h.lastSeenMs()),
+                h.bootId(), h.batteryPct(), h.firmware())).toList();
+    }
+}

@@ -1,0 +1,248 @@
+package io.floorgate.gateway.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.floorgate.config.Device;
+import io.floorgate.config.Listeners;
+import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.store.ReplayStateLoader;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.mqtt.MqttAuth;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttServer;
+import io.vertx.mqtt.MqttServerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded MQTT server devices connect to: authenticates each CONNECT against the device
+ * registry and hands accepted connections to a {@link DeviceConnection}.
+ *
+ * <p>Threads: one MQTT server per event loop, all sharing the port, so connections spread over the
+ * loops; the registry and device ledgers are shared and thread-safe. {@link #applyConfig} may be
+ * called from any thread.
+ */
+public final class MqttIngestServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MqttIngestServer.class);
+
+    /**
+     * The MQTT decoder refuses, before buffering it, any packet larger than this many times the
+     * payload limit: room for the topic and headers while a payload just over the limit still
+     * arrives whole, to be refused and counted without closing the connection.
+     */
+    private static final int PACKET_HEADROOM_FACTOR = 2;
+    private static final int MAX_CLIENT_ID_LENGTH = 64;
+    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+
+    private final IngestServices services;
+    private final ReplayStateLoader replayState;
+    private final AtomicReference<DeviceRegistry> registry;
+    private final Map<String, DeviceLedger> ledgers = new ConcurrentHashMap<>();
+    private final List<String> deploymentIds = new ArrayList<>();
+    private volatile boolean accepting = true;
+
+    public MqttIngestServer(StoreConfig config, IngestServices services, ReplayStateLoader replayState) {
+        this.services = services;
+        this.replayState = replayState;
+        this.registry = new AtomicReference<>(DeviceRegistry.of(config));
+    }
+
+    /**
+     * Listens for plain MQTT and, when configured, MQTT over TLS.
+     *
+     * @return the actual plain and TLS ports (TLS -1 when not configured)
+     */
+    public Future<int[]> listen(Listeners listeners) {
+        int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
+        Future<Integer> plain = listenOnEveryLoop(serverOptions(listeners.host(), listeners.mqttPort(), Optional.empty()),
+                loops);
+        Future<Integer> tls = listeners.tls()
+                .map(t -> listenOnEveryLoop(serverOptions(listeners.host(), t.port(), Optional.of(t)), loops))
+                .orElse(Future.succeededFuture(-1));
+        return Future.all(plain, tls).map(v -> new int[] {plain.result(), tls.result()});
+    }
+
+    private MqttServerOptions serverOptions(String host, int port, Optional<Listeners.Tls> tls) {
+        MqttServerOptions options = new MqttServerOptions()
+                .setHost(host)
+                .setPort(port)
+                .setMaxMessageSize(registry.get().limits().maxEventBytes() * PACKET_HEADROOM_FACTOR)
+                .setMaxClientIdLength(MAX_CLIENT_ID_LENGTH)
+                .setTimeoutOnConnect(CONNECT_TIMEOUT_SECONDS);
+        options.setTcpNoDelay(true);
+        tls.ifPresent(t -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setCertPath(t.certPath().toString()).setKeyPath(t.keyPath().toString())));
+        return options;
+    }
+
+    /** The first server binds (port 0 picks a free one); the others share its actual port. */
+    private Future<Integer> listenOnEveryLoop(MqttServerOptions options, int loops) {
+        return deploy(options, 1).compose(port -> {
+            if (loops == 1) {
+                return Future.succeededFuture(port);
+            }
+            MqttServerOptions shared = new MqttServerOptions(options).setPort(port);
+            return deploy(shared, loops - 1).map(port);
+        });
+    }
+
+    private Future<Integer> deploy(MqttServerOptions options, int instances) {
+        Promise<Integer> bound = Promise.promise();
+        DeploymentOptions deployment = new DeploymentOptions().setInstances(instances)
+                .setThreadingModel(ThreadingModel.EVENT_LOOP);
+        return services.vertx().deployVerticle(() -> new ListenerVerticle(options, bound), deployment)
+                .compose(id -> {
+                    synchronized (deploymentIds) {
+                        deploymentIds.add(id);
+                    }
+                    return bound.future();
+                });
+    }
+
+    /** One MQTT server on one event loop. */
+    private final class ListenerVerticle extends AbstractVerticle {
+        private final MqttServerOptions options;
+        private final Promise<Integer> bound;
+
+        ListenerVerticle(MqttServerOptions options, Promise<Integer> bound) {
+            this.options = options;
+            this.bound = bound;
+        }
+
+        @Override
+        public void start(Promise<Void> started) {
+            MqttServer.create(vertx, options)
+                    .endpointHandler(MqttIngestServer.this::onConnect)
+                    .exceptionHandler(e -> LOG.debug("MQTT connection failed before CONNECT: {}", e.toString()))
+                    .listen()
+                    .onSuccess(server -> {
+                        bound.tryComplete(server.actualPort());
+                        started.complete();
+                    })
+                    .onFailure(e -> {
+                        bound.tryFail(e);
+                        started.fail(e);
+                    });
+        }
+    }
+
+    private void onConnect(MqttEndpoint endpoint) {
+        DeviceRegistry current = registry.get();
+        String clientId = endpoint.clientIdentifier();
+        MqttAuth auth = endpoint.auth();
+        Device device = current.devices().get(clientId);
+        Rejection refusal = null;
+        if (!accepting || services.health().connectedCount() >= current.limits().maxDevicesConnected()) {
+            refusal = Rejection.SERVER_BUSY;
+        } else if (auth == null || !clientId.equals(auth.getUsername())) {
+            refusal = Rejection.CLIENT_ID_MISMATCH;
+        } else if (device == null) {
+            refusal = Rejection.UNKNOWN_DEVICE;
+        } else if (!secretMatches(device, auth.getPassword())) {
+            refusal = Rejection.BAD_SECRET;
+        }
+        if (refusal != null) {
+            String label = device == null ? IngestMetrics.UNKNOWN_DEVICE : device.id();
+            services.metrics().rejected(refusal, label);
+            LOG.info("Refused MQTT connection from {} as '{}': {}", endpoint.remoteAddress(),
+                    device == null ? IngestMetrics.UNKNOWN_DEVICE : clientId, refusal.label());
+            endpoint.reject(refusal.connAckCode(endpoint.protocolVersion()));
+            return;
+        }
+        DeviceLedger ledger = ledgers.computeIfAbsent(device.id(), id -> new DeviceLedger(
+                current.limits().devicePublishRate(), current.limits().devicePublishBurst(), System.nanoTime()));
+        Context context = services.vertx().getOrCreateContext();
+        if (ledger.restored()) {
+            admit(endpoint, device, ledger, context);
+            return;
+        }
+        // After a gateway restart, the device's replay window comes back from H2 (a blocking query,
+        // so on a worker) before CONNACK, so that nothing it re-sends can slip in twice.
+        services.vertx().executeBlocking(() -> replayState.latestBoot(device.id()))
+                .onSuccess(stored -> {
+                    ledger.restore(stored.bootId(), stored.seqs());
+                    admit(endpoint, device, ledger, context);
+                })
+                .onFailure(e -> {
+                    LOG.warn("Could not restore device {}'s replay window: {}", device.id(), e.toString());
+                    endpoint.reject(Rejection.SERVER_BUSY.connAckCode(endpoint.protocolVersion()));
+                });
+    }
+
+    private void admit(MqttEndpoint endpoint, Device device, DeviceLedger ledger, Context context) {
+        DeviceConnection connection = new DeviceConnection(endpoint, device, ledger, services, registry::get, context);
+        DeviceConnection previous = ledger.takeOver(connection);
+        if (previous != null) {
+            LOG.info("Device {} connected again; closing its previous connection", device.id());
+            previous.closeFromAnyThread();
+        }
+        connection.accept();
+    }
+
+    private static boolean secretMatches(Device device, String password) {
+        if (password == null) {
+            return false;
+        }
+        // Constant time, so response timing does not leak how much of a guess was right.
+        return MessageDigest.isEqual(device.secret().getBytes(StandardCharsets.UTF_8),
+                password.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Swaps in a reloaded configuration. Connections of devices that were removed, whose secret
+     * changed or whose kind changed are closed (they must authenticate again); every other
+     * connection stays open. New limits apply to every device at once.
+     */
+    public void applyConfig(StoreConfig config) {
+        DeviceRegistry next = DeviceRegistry.of(config);
+        DeviceRegistry previous = registry.getAndSet(next);
+        ledgers.forEach((id, ledger) -> {
+            Device before = previous.devices().get(id);
+            Device after = next.devices().get(id);
+            boolean stillValid = after != null && before != null && after.kind() == before.kind()
+                    && Objects.equals(after.secret(), before.secret());
+            if (!stillValid) {
+                DeviceConnection connection = ledger.connection();
+                if (connection != null) {
+                    LOG.info("Device {} {}; closing its connection", id, after == null ? "was removed" : "changed");
+                    connection.closeFromAnyThread();
+                }
+                if (after == null) {
+                    ledgers.remove(id);
+                    services.health().forget(id);
+                }
+            }
+            ledger.bucket().reconfigure(next.limits().devicePublishRate(), next.limits().devicePublishBurst());
+        });
+    }
+
+    /** Refuses new connections from now on (CONNACK server unavailable); open ones go on. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    /** Closes every listener and connection. */
+    public Future<Void> close() {
+        List<String> ids;
+        synchronized (deploymentIds) {
+            ids = List.copyOf(deploymentIds);
+            deploymentIds.clear();
+        }
+        return Future.all(ids.stream().map(id -> services.vertx().undeploy(id)).toList()).mapEmpty();
+    }
+}

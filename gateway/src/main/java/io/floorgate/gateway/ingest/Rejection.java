@@ -1,0 +1,60 @@
+package io.floorgate.gateway.ingest;
+
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
+
+/**
+ * Why the gateway refused a connection or a message. The label is the {@code reason} of
+ * {@code floorgate_ingest_rejected_total}.
+ */
+public enum Rejection {
+    // Refused at CONNECT.
+    UNKNOWN_DEVICE("unknown_device", null),
+    BAD_SECRET("bad_secret", null),
+    CLIENT_ID_MISMATCH("client_id_mismatch", null),
+    SERVER_BUSY("server_busy", null),
+    // Refused per message: dropped and counted; a QoS 1 message is still acknowledged so the
+    // device does not stall, with the reason code where MQTT 5 has one.
+    BAD_TOPIC("bad_topic", MqttPubAckReasonCode.TOPIC_NAME_INVALID),
+    FOREIGN_TOPIC("foreign_topic", MqttPubAckReasonCode.NOT_AUTHORIZED),
+    OVERSIZE("oversize", MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID),
+    NOT_PROTOBUF("not_protobuf", MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID),
+    INVALID_EVENT("invalid_event", MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID),
+    BODY_NOT_ALLOWED("body_not_allowed", MqttPubAckReasonCode.NOT_AUTHORIZED),
+    RATE_LIMITED("rate_limited", MqttPubAckReasonCode.QUOTA_EXCEEDED),
+    DUPLICATE("duplicate", null),
+    STORE_FAILED("store_failed", null);
+
+    private final String label;
+    private final MqttPubAckReasonCode pubAckCode;
+
+    Rejection(String label, MqttPubAckReasonCode pubAckCode) {
+        this.label = label;
+        this.pubAckCode = pubAckCode;
+    }
+
+    public String label() {
+        return label;
+    }
+
+    /** The MQTT 5 PUBACK reason code for a refused message; null: acknowledge as success (duplicates). */
+    MqttPubAckReasonCode pubAckCode() {
+        return pubAckCode;
+    }
+
+    /** CONNACK code for a refused connection, in the spelling of the client's protocol version. */
+    MqttConnectReturnCode connAckCode(int protocolVersion) {
+        boolean v5 = protocolVersion >= 5;
+        if (this == SERVER_BUSY) {
+            return v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
+        }
+        if (this == CLIENT_ID_MISMATCH || this == UNKNOWN_DEVICE || this == BAD_SECRET) {
+            // [MQTT-3.1.4-2] one answer for every credential failure, so a scanner learns nothing
+            // about which device ids exist.
+            return v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
+        }
+        throw new IllegalStateException(label + " is not a connect-time rejection");
+    }
+}

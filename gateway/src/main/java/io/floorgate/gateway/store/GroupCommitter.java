@@ -1,0 +1,323 @@
+package io.floorgate.gateway.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits writes to H2 in groups: many events per transaction, so a QoS 1 event can be
+ * acknowledged only after it is durable without paying a commit per event.
+ *
+ * <p>Threads: {@link #offer} and {@link #barrier} are called from event loops and never block.
+ * One dedicated writer thread owns the JDBC connection. It takes the first waiting write, then
+ * gathers more until the batch has {@code maxBatch} writes or {@code interval} has passed since
+ * the first, whichever comes first, commits them in one transaction and hands each listener back
+ * to the Vert.x context it came from.
+ *
+ * <p>Bound: the queue holds {@code capacity} writes; when full, {@link #offer} refuses and the
+ * caller holds the message unacknowledged (back-pressure to the device) and tries again.
+ */
+public final class GroupCommitter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+
+    /** A failing commit is tried this many times (a disk briefly full, a lock) before giving up. */
+    private static final int COMMIT_ATTEMPTS = 3;
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
+
+    private static final String MERGE_EVENT = "MERGE INTO device_event (device_id, boot_id, seq, kind, observed_at,"
+            + " received_at, payload) KEY (device_id, boot_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String MERGE_STATE = "MERGE INTO device_state t USING (VALUES (CAST(? AS VARCHAR(64)),"
+            + " CAST(? AS BOOLEAN), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS BIGINT), CAST(? AS INT),"
+            + " CAST(? AS VARCHAR(32)), CAST(? AS BIGINT), CAST(? AS INT)))"
+            + " s (device_id, online, last_seen, boot_id, battery_pct, firmware, uptime_s, wifi_rssi_dbm)"
+            + " ON t.device_id = s.device_id"
+            + " WHEN MATCHED THEN UPDATE SET online = s.online, last_seen = s.last_seen,"
+            + " boot_id = COALESCE(s.boot_id, t.boot_id), battery_pct = COALESCE(s.battery_pct, t.battery_pct),"
+            + " firmware = COALESCE(s.firmware, t.firmware), uptime_s = COALESCE(s.uptime_s, t.uptime_s),"
+            + " wifi_rssi_dbm = COALESCE(s.wifi_rssi_dbm, t.wifi_rssi_dbm), updated_at = CURRENT_TIMESTAMP"
+            + " WHEN NOT MATCHED THEN INSERT (device_id, online, last_seen, boot_id, battery_pct, firmware, uptime_s,"
+            + " wifi_rssi_dbm, updated_at) VALUES (s.device_id, s.online, s.last_seen, s.boot_id, s.battery_pct,"
+            + " s.firmware, s.uptime_s, s.wifi_rssi_dbm, CURRENT_TIMESTAMP)";
+
+    /** A write, or a barrier (write == null) that completes once everything before it is committed. */
+    private record Pending(StoreWrite write, Context context, CommitListener listener) {
+    }
+
+    private final Database database;
+    private final BlockingQueue<Pending> queue;
+    private final int maxBatch;
+    private final long intervalNanos;
+    private final boolean fsyncOnCommit;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    private final DistributionSummary batchSize;
+    private final Timer commitLatency;
+    private final Counter commitFailures;
+
+    public GroupCommitter(Database database, int capacity, int maxBatch, Duration interval, boolean fsyncOnCommit,
+                          MeterRegistry metrics) {
+        this.database = database;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBatch = maxBatch;
+        this.intervalNanos = interval.toNanos();
+        this.fsyncOnCommit = fsyncOnCommit;
+        this.batchSize = DistributionSummary.builder("floorgate.ingest.commit.batch.size")
+                .description("Writes committed per H2 transaction").publishPercentiles(0.5, 0.99).register(metrics);
+        this.commitLatency = Timer.builder("floorgate.ingest.commit.latency")
+                .description("Time to write and commit one batch").publishPercentiles(0.5, 0.99).register(metrics);
+        this.commitFailures = Counter.builder("floorgate.ingest.commit.failures")
+                .description("Batches that could not be committed after retries").register(metrics);
+        Gauge.builder("floorgate.ingest.commit.queue", queue, BlockingQueue::size)
+                .description("Writes waiting for commit").register(metrics);
+        this.writer = new Thread(this::run, "floorgate-committer");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /**
+     * Queues a write; its listener runs on {@code context} once the write's batch is committed.
+     *
+     * @return false when the queue is full: nothing was queued, the caller applies back-pressure
+     */
+    public boolean offer(StoreWrite write, Context context, CommitListener listener) {
+        return running && queue.offer(new Pending(write, context, listener));
+    }
+
+    /**
+     * Queues a barrier: its listener runs once every write queued before it is committed. A duplicate of
+     * an event still waiting for its commit is acknowledged this way, never before the original is durable.
+     */
+    public boolean barrier(Context context, CommitListener listener) {
+        return running && queue.offer(new Pending(null, context, listener));
+    }
+
+    /** Completes once everything queued so far is committed and its listeners have been handed back. */
+    public CompletableFuture<Void> drain() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CommitListener listener = new CommitListener() {
+            @Override
+            public void committed() {
+                done.complete(null);
+            }
+
+            @Override
+            public void failed(Exception cause) {
+                done.completeExceptionally(cause);
+            }
+        };
+        try {
+            queue.put(new Pending(null, null, listener));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>(maxBatch);
+        try (Connection connection = database.connect();
+             PreparedStatement events = connection.prepareStatement(MERGE_EVENT);
+             PreparedStatement states = connection.prepareStatement(MERGE_STATE);
+             Statement sync = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            while (running || !queue.isEmpty()) {
+                if (!gather(batch)) {
+                    continue;
+                }
+                commitWithRetries(connection, events, states, sync, batch);
+                batch.clear();
+            }
+        } catch (SQLException e) {
+            LOG.error("Committer lost its database connection; QoS 1 events will not be acknowledged", e);
+            running = false;
+            complete(batch, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Blocks for the first write, then gathers until the batch is full or the interval has passed. */
+    private boolean gather(List<Pending> batch) throws InterruptedException {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return false;
+        }
+        batch.add(first);
+        long deadline = System.nanoTime() + intervalNanos;
+        while (batch.size() < maxBatch) {
+            queue.drainTo(batch, maxBatch - batch.size());
+            long remaining = deadline - System.nanoTime();
+            if (batch.size() >= maxBatch || remaining <= 0) {
+                break;
+            }
+            Pending next = queue.poll(remaining, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                break;
+            }
+            batch.add(next);
+        }
+        return true;
+    }
+
+    private void commitWithRetries(Connection connection, PreparedStatement events, PreparedStatement states,
+                                   Statement sync, List<Pending> batch) throws InterruptedException {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+            long start = System.nanoTime();
+            try {
+                int writes = writeBatch(events, states, batch);
+                connection.commit();
+                if (fsyncOnCommit) {
+                    sync.execute("CHECKPOINT SYNC");
+                }
+                commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                if (writes > 0) {
+                    batchSize.record(writes);
+                }
+                complete(batch, null);
+                return;
+            } catch (SQLException e) {
+                last = e;
+                rollbackQuietly(connection);
+                LOG.warn("Commit of {} writes failed (attempt {} of {}): {}", batch.size(), attempt, COMMIT_ATTEMPTS,
+                        e.getMessage());
+                Thread.sleep(RETRY_PAUSE.toMillis() * attempt);
+            }
+        }
+        commitFailures.increment();
+        complete(batch, last);
+    }
+
+    private static int writeBatch(PreparedStatement events, PreparedStatement states, List<Pending> batch)
+            throws SQLException {
+        int eventCount = 0;
+        int stateCount = 0;
+        for (Pending p : batch) {
+            if (p.write() instanceof EventRow e) {
+                events.setString(1, e.deviceId());
+                events.setLong(2, e.bootId());
+                events.setLong(3, e.seq());
+                events.setString(4, e.kind());
+                events.setObject(5, utc(e.observedAtMs()));
+                events.setObject(6, utc(e.receivedAtMs()));
+                events.setBytes(7, e.payload());
+                events.addBatch();
+                eventCount++;
+            } else if (p.write() instanceof DeviceStateRow s) {
+                states.setString(1, s.deviceId());
+                states.setBoolean(2, s.online());
+                states.setObject(3, utc(s.lastSeenMs()));
+                setNullable(states, 4, s.bootId(), Types.BIGINT);
+                setNullable(states, 5, s.batteryPct(), Types.INTEGER);
+                setNullable(states, 6, s.firmware(), Types.VARCHAR);
+                setNullable(states, 7, s.uptimeS(), Types.BIGINT);
+                setNullable(states, 8, s.wifiRssiDbm(), Types.INTEGER);
+                states.addBatch();
+                stateCount++;
+            }
+        }
+        if (eventCount > 0) {
+            events.executeBatch();
+        }
+        if (stateCount > 0) {
+            states.executeBatch();
+        }
+        return eventCount + stateCount;
+    }
+
+    private static void setNullable(PreparedStatement st, int index, Object value, int sqlType) throws SQLException {
+        if (value == null) {
+            st.setNull(index, sqlType);
+        } else {
+            st.setObject(index, value, sqlType);
+        }
+    }
+
+    private static OffsetDateTime utc(long epochMs) {
+        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            LOG.debug("Rollback after a failed commit failed too", e);
+        }
+    }
+
+    /**
+     * Hands listeners back to their contexts, one task per context per batch rather than one per write.
+     * Context listeners are dispatched before direct ones, so that when a {@link #drain()} completes,
+     * the acknowledgements of everything before it are already queued on their event loops.
+     */
+    private static void complete(List<Pending> batch, Exception failure) {
+        Map<Context, List<CommitListener>> byContext = new IdentityHashMap<>();
+        List<CommitListener> direct = new ArrayList<>();
+        for (Pending p : batch) {
+            if (p.listener() == null) {
+                continue;
+            }
+            if (p.context() == null) {
+                direct.add(p.listener());
+            } else {
+                byContext.computeIfAbsent(p.context(), c -> new ArrayList<>()).add(p.listener());
+            }
+        }
+        byContext.forEach((context, listeners) -> context.runOnContext(v -> {
+            for (CommitListener l : listeners) {
+                notify(l, failure);
+            }
+        }));
+        for (CommitListener l : direct) {
+            notify(l, failure);
+        }
+    }
+
+    private static void notify(CommitListener listener, Exception failure) {
+        if (failure == null) {
+            listener.committed();
+        } else {
+            listener.failed(failure);
+        }
+    }
+
+    /** Stops taking writes, commits what is queued, then ends the writer thread. */
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        writer.join(Duration.ofSeconds(30).toMillis());
+        List<Pending> leftover = new ArrayList<>();
+        queue.drainTo(leftover);
+        complete(leftover, new IllegalStateException("gateway stopped before the write was committed"));
+    }
+}
