@@ -1,0 +1,16 @@
+package io.floorgate.sim;
+
+import io.floorgate.sim.load.LoadCommand;
+import io.floorgate.sim.store.GenStoreCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "floorgate-sim", mixinStandardHelpOptions = true, version = "floorgate-sim 0.1",
+        description = "Floorgate store simulator: plays a store's devices against a gateway, misbehaves, loads it.",
+        subcommands = {GenStoreCommand.class, LoadCommand.class})
+public final class SimulatorMain {
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SimulatorMain()).execute(args));
+    }
+}
