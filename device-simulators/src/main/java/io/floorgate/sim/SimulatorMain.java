@@ -1,13 +1,15 @@
 package io.floorgate.sim;
 
 import io.floorgate.sim.load.LoadCommand;
+import io.floorgate.sim.misbehave.MisbehaveCommand;
+import io.floorgate.sim.play.PlayCommand;
 import io.floorgate.sim.store.GenStoreCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "floorgate-sim", mixinStandardHelpOptions = true, version = "floorgate-sim 0.1",
         description = "Floorgate store simulator: plays a store's devices against a gateway, misbehaves, loads it.",
-        subcommands = {GenStoreCommand.class, LoadCommand.class})
+        subcommands = {PlayCommand.class, MisbehaveCommand.class, LoadCommand.class, GenStoreCommand.class})
 public final class SimulatorMain {
 
     public static void main(String[] args) {
