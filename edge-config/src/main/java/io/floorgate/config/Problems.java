@@ -2,6 +2,7 @@ package io.floorgate.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 import org.yaml.snakeyaml.error.Mark;
@@ -48,7 +49,10 @@ final class Problems {
         return problems.isEmpty();
     }
 
+    /** In the order of the file, so that reading the list top to bottom walks the file top to bottom. */
     List<ConfigProblem> asList() {
-        return List.copyOf(problems);
+        return problems.stream()
+                .sorted(Comparator.comparingInt(ConfigProblem::line).thenComparingInt(ConfigProblem::column))
+                .toList();
     }
 }

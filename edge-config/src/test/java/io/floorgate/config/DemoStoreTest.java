@@ -2,9 +2,15 @@ package io.floorgate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -28,7 +34,7 @@ class DemoStoreTest {
         assertThat(demo.zones()).extracting(Zone::kind)
                 .contains(ZoneKind.ENTRANCE, ZoneKind.AISLE, ZoneKind.FITTING_ROOM, ZoneKind.PICKUP,
                         ZoneKind.CHECKOUT, ZoneKind.SERVICE);
-        assertThat(demo.source()).isEqualTo(java.nio.file.Path.of(StoreConfigLoader.DEMO_RESOURCE));
+        assertThat(demo.source()).isEqualTo(Path.of(StoreConfigLoader.DEMO_RESOURCE));
     }
 
     @Test
@@ -80,8 +86,8 @@ class DemoStoreTest {
                 assertThat(zones.get(other).adjacent()).as("%s lists %s", other, zone.id()).contains(zone.id());
             }
         }
-        java.util.Set<String> reached = new java.util.HashSet<>(List.of("entrance"));
-        java.util.Deque<String> todo = new java.util.ArrayDeque<>(reached);
+        Set<String> reached = new HashSet<>(List.of("entrance"));
+        Deque<String> todo = new ArrayDeque<>(reached);
         while (!todo.isEmpty()) {
             zones.get(todo.pop()).adjacent().stream().filter(reached::add).forEach(todo::push);
         }
@@ -92,7 +98,7 @@ class DemoStoreTest {
     void loadDemo_thenLimitsAndIngestAreAtTheirDefaultsAndThereIsNoUplink() {
         assertThat(demo.limits()).isEqualTo(new Limits(16384, 50, 200, 20000));
         assertThat(demo.ingest()).isEqualTo(new Ingest(Duration.ofMillis(5), 1000, 20000));
-        assertThat(demo.listeners()).isEqualTo(new Listeners("0.0.0.0", 1883, 8080, java.util.Optional.empty()));
+        assertThat(demo.listeners()).isEqualTo(new Listeners("0.0.0.0", 1883, 8080, Optional.empty()));
         assertThat(demo.upstream().brokerUri()).isEmpty();
         assertThat(demo.upstream().clientId()).isEqualTo("floorgate-demo-001");
     }

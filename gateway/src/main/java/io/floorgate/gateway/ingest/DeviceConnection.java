@@ -231,7 +231,7 @@ final class DeviceConnection {
             @Override
             public void committed() {
                 if (!closed) {
-                    msg.ack();
+                    acknowledge(msg);
                 }
             }
 
@@ -256,9 +256,21 @@ final class DeviceConnection {
         } else if (msg.qosLevel() != MqttQoS.AT_MOST_ONCE) {
             // MQTT 3.1.1 has no way to say no to a PUBLISH but to disconnect; the refusal is
             // acknowledged so that one bad message does not stall the device's queue.
-            msg.ack();
+            acknowledge(msg);
         }
         return Outcome.DONE;
+    }
+
+    /**
+     * PUBACK for QoS 1, PUBREC for QoS 2. Sent through the endpoint rather than
+     * {@code MqttPublishMessage.ack()}, whose callback Vert.x MQTT 5.0 only sets up with auto-ack on.
+     */
+    private void acknowledge(MqttPublishMessage msg) {
+        if (msg.qosLevel() == MqttQoS.EXACTLY_ONCE) {
+            endpoint.publishReceived(msg.messageId());
+        } else {
+            endpoint.publishAcknowledge(msg.messageId());
+        }
     }
 
     private void hold(MqttPublishMessage msg, Outcome why) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -47,6 +48,7 @@ public final class MqttIngestServer {
      */
     private static final int PACKET_HEADROOM_FACTOR = 2;
     private static final int MAX_CLIENT_ID_LENGTH = 64;
+    private static final int SHARED_RANDOM_PORT = -1;
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
 
     private final IngestServices services;
@@ -90,38 +92,38 @@ public final class MqttIngestServer {
         return options;
     }
 
-    /** The first server binds (port 0 picks a free one); the others share its actual port. */
-    private Future<Integer> listenOnEveryLoop(MqttServerOptions options, int loops) {
-        return deploy(options, 1).compose(port -> {
-            if (loops == 1) {
-                return Future.succeededFuture(port);
-            }
-            MqttServerOptions shared = new MqttServerOptions(options).setPort(port);
-            return deploy(shared, loops - 1).map(port);
-        });
-    }
-
-    private Future<Integer> deploy(MqttServerOptions options, int instances) {
-        Promise<Integer> bound = Promise.promise();
-        DeploymentOptions deployment = new DeploymentOptions().setInstances(instances)
+    /**
+     * One server per event loop, sharing one listening socket so connections spread over the loops.
+     * Vert.x shares a socket among servers asking for the same port; for "any free port" that takes a
+     * negative port (servers asking for the same negative number share one random port), since
+     * port 0 would give every server a port of its own.
+     */
+    private Future<Integer> listenOnEveryLoop(MqttServerOptions requested, int loops) {
+        MqttServerOptions options = requested.getPort() == 0
+                ? new MqttServerOptions(requested).setPort(SHARED_RANDOM_PORT) : requested;
+        Set<Integer> boundPorts = ConcurrentHashMap.newKeySet();
+        DeploymentOptions deployment = new DeploymentOptions().setInstances(loops)
                 .setThreadingModel(ThreadingModel.EVENT_LOOP);
-        return services.vertx().deployVerticle(() -> new ListenerVerticle(options, bound), deployment)
+        return services.vertx().deployVerticle(() -> new ListenerVerticle(options, boundPorts), deployment)
                 .compose(id -> {
                     synchronized (deploymentIds) {
                         deploymentIds.add(id);
                     }
-                    return bound.future();
+                    if (boundPorts.size() != 1) {
+                        return Future.failedFuture("MQTT listeners bound to different ports: " + boundPorts);
+                    }
+                    return Future.succeededFuture(boundPorts.iterator().next());
                 });
     }
 
     /** One MQTT server on one event loop. */
     private final class ListenerVerticle extends AbstractVerticle {
         private final MqttServerOptions options;
-        private final Promise<Integer> bound;
+        private final Set<Integer> boundPorts;
 
-        ListenerVerticle(MqttServerOptions options, Promise<Integer> bound) {
+        ListenerVerticle(MqttServerOptions options, Set<Integer> boundPorts) {
             this.options = options;
-            this.bound = bound;
+            this.boundPorts = boundPorts;
         }
 
         @Override
@@ -131,13 +133,10 @@ public final class MqttIngestServer {
                     .exceptionHandler(e -> LOG.debug("MQTT connection failed before CONNECT: {}", e.toString()))
                     .listen()
                     .onSuccess(server -> {
-                        bound.tryComplete(server.actualPort());
+                        boundPorts.add(server.actualPort());
                         started.complete();
                     })
-                    .onFailure(e -> {
-                        bound.tryFail(e);
-                        started.fail(e);
-                    });
+                    .onFailure(started::fail);
         }
     }
 

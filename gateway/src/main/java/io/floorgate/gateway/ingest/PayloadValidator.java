@@ -1,7 +1,5 @@
 package io.floorgate.gateway.ingest;
 
-import java.util.regex.Pattern;
-
 import io.floorgate.config.DeviceKind;
 import io.floorgate.proto.v1.BeaconSightings;
 import io.floorgate.proto.v1.DeviceEvent;
@@ -16,7 +14,6 @@ import io.floorgate.proto.v1.Sighting;
  */
 final class PayloadValidator {
 
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final int MAX_SIGHTINGS = 1024;
     private static final int MAX_WINDOW_MS = 60_000;
     private static final int MIN_OBSERVED_ID_BYTES = 4;
@@ -74,9 +71,6 @@ final class PayloadValidator {
         return null;
     }
 
-    static boolean isDeviceId(String id) {
-        return DEVICE_ID.matcher(id).matches();
-    }
 
     private static Invalid notAllowed(DeviceEvent event, DeviceKind kind) {
         return new Invalid(Rejection.BODY_NOT_ALLOWED, event.getBodyCase() + " is not sent by a " + kind);

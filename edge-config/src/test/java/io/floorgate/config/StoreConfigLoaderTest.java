@@ -1,0 +1,429 @@
+package io.floorgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+class StoreConfigLoaderTest {
+
+    private static final Path FILE = Path.of("stores/test-store.yaml");
+    private static final Function<String, String> NO_ENV = name -> null;
+
+    /** A small valid store; tests append to it or replace parts of it. */
+    private static final String VALID = """
+            store: { id: s1, chain: acme, name: Test store }
+            floorPlan: { widthM: 20, depthM: 10 }
+            zones:
+              - id: entrance
+                name: Entrance
+                kind: entrance
+                polygon: [[0, 0], [10, 0], [10, 10], [0, 10]]
+                adjacent: [pickup]
+              - id: pickup
+                name: Pickup
+                kind: pickup
+                polygon: [[10, 0], [20, 0], [20, 10], [10, 10]]
+            devices:
+              - { id: ble-1, kind: ble-receiver, zone: entrance, position: [5, 5], secret: "twelve-chars-ok" }
+              - { id: nfc-1, kind: nfc-reader, zone: pickup, position: [15, 5], secret: "twelve-chars-ok" }
+            pickup:
+              points:
+                - { id: counter-1, zone: pickup, nfcReader: nfc-1 }
+            """;
+
+    @Test
+    void parse_whenFileIsValid_thenDefaultsApplyAndAdjacencyIsSymmetric() throws Exception {
+        StoreConfig config = StoreConfigLoader.parse(FILE, VALID, NO_ENV);
+
+        assertThat(config.zone("pickup").orElseThrow().adjacent()).containsExactly("entrance");
+        assertThat(config.zone("entrance").orElseThrow().adjacent()).containsExactly("pickup");
+        assertThat(config.pickup().serviceLevel()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.limits()).isEqualTo(new Limits(16 * 1024, 50, 200, 20_000));
+        assertThat(config.ingest()).isEqualTo(new Ingest(Duration.ofMillis(5), 1000, 20_000));
+        assertThat(config.listeners().mqttPort()).isEqualTo(1883);
+        assertThat(config.listeners().httpPort()).isEqualTo(8080);
+        assertThat(config.listeners().tls()).isEmpty();
+        assertThat(config.upstream().clientId()).isEqualTo("floorgate-s1");
+        assertThat(config.upstream().summaryWindow()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.upstream().outboxMaxAge()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.retention()).isEqualTo(new Retention(Duration.ofDays(30), Duration.ofDays(30),
+                Duration.ofDays(7), Duration.ofDays(90), Duration.ofDays(7)));
+        assertThat(config.device("ble-1").orElseThrow().secret()).isEqualTo("twelve-chars-ok");
+    }
+
+    @Test
+    void parse_whenFileHasSeveralMistakes_thenReportsEveryOneWithLineAndField() {
+        String yaml = """
+                store: { id: s1, chain: acme, name: Test store }
+                floorPlan: { widthM: 20, depthM: 10 }
+                zones:
+                  - id: entrance
+                    name: Entrance
+                    kind: lobby
+                    polygon: [[0, 0], [10, 0], [10, 10], [0, 10]]
+                devices:
+                  - id: ble-1
+                    kind: ble-receiver
+                    zone: aisle-9
+                    position: [5, 5]
+                    secret: "twelve-chars-ok"
+                  - id: ble-2
+                    kind: ble-receiver
+                    zone: entrance
+                    position: [5, 5]
+                    secrte: "twelve-chars-ok"
+                limits:
+                  maxEventBytes: 10
+                ingest:
+                  commitInterval: 5 seconds
+                """;
+
+        List<ConfigProblem> problems = problemsOf(yaml);
+
+        assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::field).containsExactlyInAnyOrder(
+                tuple(6, "zones[0].kind"),
+                tuple(18, "devices[1].secrte"),
+                tuple(14, "devices[1].secret"),
+                tuple(20, "limits.maxEventBytes"),
+                tuple(22, "ingest.commitInterval"),
+                tuple(11, "devices[0].zone"));
+        assertThat(problems).allSatisfy(p -> assertThat(p.file()).isEqualTo(FILE));
+        assertThat(problems).filteredOn(p -> p.field().equals("zones[0].kind")).singleElement()
+                .satisfies(p -> assertThat(p.column()).isEqualTo(11));
+    }
+
+    @Test
+    void parse_whenDeviceZoneIsUnknown_thenProblemNamesLineAndField() {
+        String yaml = VALID.replace("zone: entrance, position: [5, 5]", "zone: lobby, position: [5, 5]");
+
+        assertThat(problemsOf(yaml)).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(14);
+            assertThat(p.field()).isEqualTo("devices[0].zone");
+            assertThat(p.message()).contains("'lobby'", "entrance, pickup");
+        });
+    }
+
+    @Test
+    void parse_whenYamlSyntaxIsBroken_thenProblemNamesTheLine() {
+        String yaml = """
+                store: { id: s1, chain: acme, name: Test store }
+                floorPlan: { widthM: 20, depthM: 10
+                zones: []
+                """;
+
+        assertThat(problemsOf(yaml)).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.field()).isEqualTo("(yaml syntax)");
+        });
+    }
+
+    @Test
+    void parse_whenKeyIsUnknown_thenProblemListsTheExpectedKeys() {
+        String yaml = VALID + "limits: { maxEventByte: 1024 }\n";
+
+        assertThat(problemsOf(yaml)).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(19);
+            assertThat(p.field()).isEqualTo("limits.maxEventByte");
+            assertThat(p.message()).contains("unknown field 'maxEventByte'", "maxEventBytes", "devicePublishRate");
+        });
+    }
+
+    @Test
+    void parse_whenKeyAppearsTwice_thenProblemPointsAtTheSecond() {
+        String yaml = VALID + "limits:\n  maxEventBytes: 1024\n  maxEventBytes: 2048\n";
+
+        assertThat(problemsOf(yaml)).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(21);
+            assertThat(p.message()).contains("first at line 20");
+        });
+    }
+
+    @Test
+    void parse_whenIdsAreDuplicated_thenEachDuplicateIsReportedWithTheFirstLine() {
+        String yaml = VALID
+                .replace("id: nfc-1, kind: nfc-reader", "id: ble-1, kind: nfc-reader")
+                .replace("  - id: pickup\n    name: Pickup", "  - id: entrance\n    name: Pickup")
+                + "products:\n  - { sku: A1, name: Socks, zone: entrance }\n  - { sku: A1, name: Cap, zone: entrance }\n";
+
+        assertThat(problemsOf(yaml))
+                .filteredOn(p -> p.message().startsWith("duplicate"))
+                .extracting(ConfigProblem::field, ConfigProblem::line)
+                .containsExactlyInAnyOrder(
+                        tuple("zones[1].id", 9),
+                        tuple("devices[1].id", 15),
+                        tuple("products[1].sku", 21));
+        assertThat(problemsOf(yaml)).filteredOn(p -> p.field().equals("zones[1].id")).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("first used at line 4"));
+    }
+
+    @Test
+    void parse_whenNumbersAreOutOfRange_thenProblemsNameTheAllowedRangeAndNothingIsClamped() {
+        String yaml = VALID + """
+                limits: { maxEventBytes: 2000000, devicePublishRate: 0, devicePublishBurst: 0 }
+                listeners: { mqttPort: 70000 }
+                ingest: { commitMaxBatch: 100001 }
+                upstream: { outboxMaxRows: 0 }
+                """;
+
+        assertThat(problemsOf(yaml)).extracting(ConfigProblem::field, ConfigProblem::message)
+                .containsExactlyInAnyOrder(
+                        tuple("limits.maxEventBytes", "is 2000000; must be between 64 and 1048576"),
+                        tuple("limits.devicePublishRate", "is 0.0; must be greater than 0 and at most 100000.0"),
+                        tuple("limits.devicePublishBurst", "is 0; must be at least 1"),
+                        tuple("listeners.mqttPort", "is 70000; must be between 0 and 65535"),
+                        tuple("ingest.commitMaxBatch", "is 100001; must be between 1 and 100000"),
+                        tuple("upstream.outboxMaxRows", "is 0; must be at least 1"));
+    }
+
+    @Test
+    void parse_whenANumberIsWrittenAsText_thenItIsAProblem() {
+        String yaml = VALID + "listeners: { httpPort: \"8080\", mqttPort: 1883.5 }\n";
+
+        assertThat(problemsOf(yaml)).extracting(ConfigProblem::field, ConfigProblem::message)
+                .containsExactlyInAnyOrder(
+                        tuple("listeners.httpPort", "expected an integer, found '8080'"),
+                        tuple("listeners.mqttPort", "expected an integer, found a decimal number 1883.5"));
+    }
+
+    @Test
+    void parse_whenDurationsAreMalformedOrOutOfRange_thenProblemsNameTheAcceptedForms() {
+        String yaml = VALID + """
+                ingest: { commitInterval: 2s }
+                upstream: { summaryWindow: 1.5m }
+                retention: { sessions: 30s, orders: 90 }
+                """;
+
+        List<ConfigProblem> problems = problemsOf(yaml);
+
+        assertThat(problems).extracting(ConfigProblem::field).containsExactlyInAnyOrder(
+                "ingest.commitInterval", "upstream.summaryWindow", "retention.sessions", "retention.orders");
+        assertThat(problems).filteredOn(p -> p.field().equals("ingest.commitInterval")).singleElement()
+                .extracting(ConfigProblem::message).isEqualTo("is 2s; must be between 1ms and 1s");
+        assertThat(problems).filteredOn(p -> p.field().equals("upstream.summaryWindow")).singleElement()
+                .extracting(ConfigProblem::message).asString().contains("250ms, 5s, 5m, 2h or 7d");
+        assertThat(problems).filteredOn(p -> p.field().equals("retention.sessions")).singleElement()
+                .extracting(ConfigProblem::message).isEqualTo("is 30s; must be at least 1m");
+    }
+
+    @Test
+    void parse_whenRequiredFieldsAreMissing_thenEachIsReportedAtItsMapping() {
+        String yaml = """
+                store: { id: s1, name: Test store }
+                zones:
+                  - id: entrance
+                    kind: entrance
+                    polygon: [[0, 0], [10, 0], [10, 10]]
+                devices:
+                  - { id: ble-1, kind: ble-receiver, zone: entrance }
+                """;
+
+        assertThat(problemsOf(yaml)).extracting(ConfigProblem::field, ConfigProblem::line)
+                .containsExactlyInAnyOrder(
+                        tuple("store.chain", 1),
+                        tuple("floorPlan", 1),
+                        tuple("zones[0].name", 3),
+                        tuple("devices[0].position", 7),
+                        tuple("devices[0].secret", 7));
+    }
+
+    @Test
+    void parse_whenSecretEnvIsSet_thenTheSecretComesFromTheEnvironment() throws Exception {
+        String yaml = VALID.replace("secret: \"twelve-chars-ok\" }\n  - { id: nfc-1",
+                "secretEnv: BLE_1_SECRET }\n  - { id: nfc-1");
+
+        StoreConfig config = StoreConfigLoader.parse(FILE, yaml, Map.of("BLE_1_SECRET", "from-the-environment")::get);
+
+        assertThat(config.device("ble-1").orElseThrow().secret()).isEqualTo("from-the-environment");
+    }
+
+    @Test
+    void parse_whenSecretEnvVariableIsMissingOrShort_thenProblemNamesTheVariableNotTheSecret() {
+        String yaml = VALID
+                .replace("secret: \"twelve-chars-ok\" }\n  - { id: nfc-1", "secretEnv: BLE_1_SECRET }\n  - { id: nfc-1")
+                .replace("position: [15, 5], secret: \"twelve-chars-ok\"", "position: [15, 5], secretEnv: NFC_SECRET");
+
+        List<ConfigProblem> problems = problemsOf(yaml, Map.of("NFC_SECRET", "short-one")::get);
+
+        assertThat(problems).extracting(ConfigProblem::field, ConfigProblem::message).containsExactlyInAnyOrder(
+                tuple("devices[0].secretEnv", "environment variable BLE_1_SECRET is not set"),
+                tuple("devices[1].secretEnv",
+                        "environment variable NFC_SECRET holds 9 characters; a secret needs at least 12"));
+        assertThat(problems.toString()).doesNotContain("short-one");
+    }
+
+    @Test
+    void parse_whenBothSecretAndSecretEnvAreGiven_thenItIsAProblem() {
+        String yaml = VALID.replace("secret: \"twelve-chars-ok\" }\n  - { id: nfc-1",
+                "secret: \"twelve-chars-ok\", secretEnv: X }\n  - { id: nfc-1");
+
+        assertThat(problemsOf(yaml)).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("give exactly one"));
+    }
+
+    @Test
+    void parse_whenBrokerUriIsSetWithoutHashKey_thenHashKeyIsRequired() throws Exception {
+        assertThat(problemsOf(VALID + "upstream: { brokerUri: \"tcp://broker.example:1883\" }\n"))
+                .singleElement().satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("upstream.hashKey");
+                    assertThat(p.line()).isEqualTo(19);
+                });
+        StoreConfig withKey = StoreConfigLoader.parse(FILE,
+                VALID + "upstream: { brokerUri: \"ssl://broker.example:8883\", hashKeyEnv: HASH_KEY }\n",
+                Map.of("HASH_KEY", "sixteen-chars-key")::get);
+        assertThat(withKey.upstream().brokerUri()).contains("ssl://broker.example:8883");
+        assertThat(withKey.upstream().hashKey()).isEqualTo("sixteen-chars-key");
+    }
+
+    @Test
+    void parse_whenTlsCertificateIsMissing_thenProblemNamesTheResolvedPath(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("key.pem"), "not checked here");
+        Path file = dir.resolve("store.yaml");
+        String yaml = VALID + "listeners: { tls: { cert: certs/cert.pem, key: key.pem } }\n";
+
+        assertThatThrownBy(() -> StoreConfigLoader.parse(file, yaml, NO_ENV))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .satisfies(p -> {
+                            assertThat(p.field()).isEqualTo("listeners.tls.cert");
+                            assertThat(p.message()).contains(dir.resolve("certs/cert.pem").toString());
+                        }));
+    }
+
+    @Test
+    void parse_whenTlsFilesExist_thenRelativePathsResolveAgainstTheFilesDirectory(@TempDir Path dir)
+            throws Exception {
+        Files.writeString(dir.resolve("cert.pem"), "cert");
+        Files.writeString(dir.resolve("key.pem"), "key");
+        String yaml = VALID + "listeners: { tls: { cert: cert.pem, key: key.pem } }\n";
+
+        Listeners.Tls tls = StoreConfigLoader.parse(dir.resolve("store.yaml"), yaml, NO_ENV).listeners().tls()
+                .orElseThrow();
+
+        assertThat(tls.port()).isEqualTo(8883);
+        assertThat(tls.certPath()).isEqualTo(dir.resolve("cert.pem").toAbsolutePath());
+    }
+
+    @Test
+    void parse_whenPortsClash_thenTheSecondIsReported() {
+        assertThat(problemsOf(VALID + "listeners: { mqttPort: 8080 }\n")).singleElement()
+                .satisfies(p -> assertThat(p.message()).isEqualTo("port 8080 is already used by listeners.mqttPort"));
+    }
+
+    @Test
+    @Timeout(10)
+    void parse_whenYamlExpandsAliasesExponentially_thenItIsRefusedWithAProblem() {
+        StringBuilder yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for (int i = 1; i < 10; i++) {
+            yaml.append("a").append(i).append(": &a").append(i).append(" [")
+                    .append(String.join(", ", Collections.nCopies(10, "*a" + (i - 1)))).append("]\n");
+        }
+        yaml.append("store: *a9\n");
+
+        assertThat(problemsOf(yaml.toString())).singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("aliases"));
+    }
+
+    @Test
+    @Timeout(10)
+    void load_whenFileIsHuge_thenItIsRefusedBeforeParsing(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("huge.yaml");
+        Files.writeString(file, "# " + "x".repeat(StoreConfigLoader.MAX_FILE_BYTES) + "\n");
+
+        assertThatThrownBy(() -> StoreConfigLoader.load(file, NO_ENV))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .satisfies(p -> {
+                            assertThat(p.file()).isEqualTo(file);
+                            assertThat(p.message()).contains("larger than 4 MiB");
+                        }));
+    }
+
+    @Test
+    void parse_whenYamlTagAsksForAJavaClass_thenItIsRefusedWithAProblem() {
+        String yaml = VALID.replace("name: Test store", "name: !!javax.script.ScriptEngineManager [x]");
+
+        assertThat(problemsOf(yaml)).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.line()).isEqualTo(1);
+                    assertThat(p.message()).contains("Global tag is not allowed");
+                });
+    }
+
+    @Test
+    void parse_whenPolygonHasFewerThanThreePoints_thenItIsAProblem() {
+        String yaml = VALID.replace("[[10, 0], [20, 0], [20, 10], [10, 10]]", "[[10, 0], [20, 0]]");
+
+        assertThat(problemsOf(yaml)).filteredOn(p -> p.field().equals("zones[1].polygon")).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.line()).isEqualTo(12);
+                    assertThat(p.message()).contains("has 2 point(s); a polygon needs at least 3");
+                });
+    }
+
+    @Test
+    void parse_whenDeviceIsOutsideTheFloorPlanOrFarFromItsZone_thenBothAreProblems() {
+        String yaml = VALID
+                .replace("zone: entrance, position: [5, 5]", "zone: entrance, position: [25, 5]")
+                .replace("zone: pickup, position: [15, 5]", "zone: pickup, position: [5, 5]")
+                .replace("[0, 10]]\n", "[0, 12]]\n");
+
+        assertThat(problemsOf(yaml)).extracting(ConfigProblem::field, ConfigProblem::message)
+                .containsExactlyInAnyOrder(
+                        tuple("devices[0].position", "[25, 5] is outside the floor plan, which spans x 0..20 and y 0..10 m"),
+                        tuple("devices[1].position",
+                                "[5, 5] is 5.0 m outside its zone 'pickup'; a device must be inside it or within 1 m of it"),
+                        tuple("zones[0].polygon[3]", "[0, 12] is outside the floor plan, which spans x 0..20 and y 0..10 m"));
+    }
+
+    @Test
+    void parse_whenPickupPointUsesTheWrongKindOfZoneOrDevice_thenBothAreProblems() {
+        String yaml = VALID.replace("{ id: counter-1, zone: pickup, nfcReader: nfc-1 }",
+                "{ id: counter-1, zone: entrance, nfcReader: ble-1 }");
+
+        assertThat(problemsOf(yaml)).extracting(ConfigProblem::field).containsExactlyInAnyOrder(
+                "pickup.points[0].zone", "pickup.points[0].nfcReader");
+    }
+
+    @Test
+    void parse_whenQueueIsSmallerThanABatch_thenItIsAProblem() {
+        assertThat(problemsOf(VALID + "ingest: { commitMaxBatch: 500, queueCapacity: 100 }\n")).singleElement()
+                .satisfies(p -> assertThat(p.field()).isEqualTo("ingest.queueCapacity"));
+    }
+
+    @Test
+    void parse_whenFileIsEmpty_thenItIsAProblem() {
+        assertThat(problemsOf("# nothing here\n")).singleElement()
+                .satisfies(p -> assertThat(p.field()).isEqualTo(Problems.WHOLE_FILE));
+    }
+
+    @Test
+    void configException_listsEveryProblemInItsMessage() {
+        assertThatThrownBy(() -> StoreConfigLoader.parse(FILE, VALID.replace("widthM: 20", "widthM: -1"), NO_ENV))
+                .hasMessageContaining("1 problem(s)")
+                .hasMessageContaining("stores/test-store.yaml:2:22: floorPlan.widthM: is -1.0; must be greater than 0");
+    }
+
+    private static List<ConfigProblem> problemsOf(String yaml) {
+        return problemsOf(yaml, NO_ENV);
+    }
+
+    private static List<ConfigProblem> problemsOf(String yaml, Function<String, String> env) {
+        try {
+            StoreConfigLoader.parse(FILE, yaml, env);
+        } catch (ConfigException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected problems in:\n" + yaml);
+    }
+}

@@ -1,0 +1,91 @@
+package io.floorgate.gateway.testing;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import com.google.protobuf.MessageLite;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/** A device as a real Eclipse Paho client (MQTT 3.1.1): what a store's receivers and readers run. */
+public final class TestDevice implements AutoCloseable {
+
+    private static final long WAIT_MS = 10_000;
+
+    private final MqttAsyncClient client;
+    private final String deviceId;
+    private final ConcurrentLinkedQueue<Throwable> connectionLost = new ConcurrentLinkedQueue<>();
+
+    private TestDevice(MqttAsyncClient client, String deviceId) {
+        this.client = client;
+        this.deviceId = deviceId;
+    }
+
+    public static TestDevice connect(String serverUri, String deviceId) throws MqttException {
+        return connect(serverUri, deviceId, deviceId, TestStore.secretOf(deviceId));
+    }
+
+    public static TestDevice connect(String serverUri, String clientId, String username, String password)
+            throws MqttException {
+        MqttAsyncClient client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
+        TestDevice device = new TestDevice(client, clientId);
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void connectionLost(Throwable cause) {
+                device.connectionLost.add(cause);
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                // devices under test subscribe to nothing
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // tests wait on the token itself
+            }
+        });
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setUserName(username);
+        options.setPassword(password.toCharArray());
+        options.setCleanSession(true);
+        options.setAutomaticReconnect(false);
+        options.setMaxInflight(1000);
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setWill(topic(clientId, "status"), "offline".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false);
+        client.connect(options).waitForCompletion(WAIT_MS);
+        return device;
+    }
+
+    public static String topic(String deviceId, String channel) {
+        return "store/" + TestStore.STORE_ID + "/devices/" + deviceId + "/" + channel;
+    }
+
+    public IMqttDeliveryToken publish(String channel, MessageLite payload, int qos) throws MqttException {
+        return publishTo(topic(deviceId, channel), payload.toByteArray(), qos);
+    }
+
+    public IMqttDeliveryToken publishTo(String topic, byte[] payload, int qos) throws MqttException {
+        return client.publish(topic, payload, qos, false);
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    public MqttAsyncClient client() {
+        return client;
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnect().waitForCompletion(WAIT_MS);
+        }
+        client.close(true);
+    }
+}
