@@ -1,5 +1,7 @@
 package io.floorgate.sim;
 
+import io.floorgate.sim.connect.ConnectCommand;
+import io.floorgate.sim.demo.DemoCommand;
 import io.floorgate.sim.load.LoadCommand;
 import io.floorgate.sim.misbehave.MisbehaveCommand;
 import io.floorgate.sim.play.PlayCommand;
@@ -9,7 +11,8 @@ import picocli.CommandLine.Command;
 
 @Command(name = "floorgate-sim", mixinStandardHelpOptions = true, version = "floorgate-sim 0.1",
         description = "Floorgate store simulator: plays a store's devices against a gateway, misbehaves, loads it.",
-        subcommands = {PlayCommand.class, MisbehaveCommand.class, LoadCommand.class, GenStoreCommand.class})
+        subcommands = {DemoCommand.class, PlayCommand.class, MisbehaveCommand.class, LoadCommand.class, GenStoreCommand.class,
+                ConnectCommand.class})
 public final class SimulatorMain {
 
     public static void main(String[] args) {

@@ -45,6 +45,17 @@ public final class PlayCommand implements Callable<Integer> {
     @Option(names = "--truth", description = "Write ground truth CSV (time, shopper, zone, x, y) here.")
     Path truth;
 
+    /** A play run configured in code, for demo: the demo store, no truth file. */
+    public static PlayCommand of(String gateway, int shoppers, double speed, Duration duration, long seed) {
+        PlayCommand play = new PlayCommand();
+        play.gateway = gateway;
+        play.shoppers = shoppers;
+        play.speed = speed;
+        play.duration = duration;
+        play.seed = seed;
+        return play;
+    }
+
     @Override
     public Integer call() throws Exception {
         PlayResult result = play(StoreSource.load(config), spec.commandLine().getOut());
@@ -52,7 +63,7 @@ public final class PlayCommand implements Callable<Integer> {
     }
 
     /** Plays with this command's options, stopping early on Ctrl-C; used by demo too. */
-    PlayResult play(StoreConfig store, PrintWriter out) throws Exception {
+    public PlayResult play(StoreConfig store, PrintWriter out) throws Exception {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

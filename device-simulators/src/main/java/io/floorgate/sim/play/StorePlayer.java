@@ -55,6 +55,7 @@ public final class StorePlayer {
         });
         rateLine.scheduleAtFixedRate(new RateLine(), RATE_LINE_INTERVAL.toMillis(), RATE_LINE_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
+        int disconnected;
         try {
             long tickNanos = (long) (TimeUnit.MILLISECONDS.toNanos(StoreSimulation.TICK_MS) / options.speed());
             long endMs = options.duration() == null ? Long.MAX_VALUE : options.duration().toMillis();
@@ -70,11 +71,11 @@ public final class StorePlayer {
                 }
             }
             drain(devices.values());
+            disconnected = (int) devices.values().stream().filter(d -> !d.isConnected()).count();
         } finally {
             rateLine.shutdownNow();
             devices.values().forEach(PahoDevice::disconnect);
         }
-        int disconnected = (int) devices.values().stream().filter(d -> !d.isConnected()).count();
         return new PlayResult(sim.simulatedMs(), sim.shoppersEntered(), stats.sentQos0(), stats.sentQos1(),
                 stats.acked(), stats.errors(), disconnected);
     }
