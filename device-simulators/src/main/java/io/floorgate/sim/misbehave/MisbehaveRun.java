@@ -22,7 +22,7 @@ public final class MisbehaveRun {
     }
 
     /** The outcome of a whole run. */
-    public record Result(List<CaseResult> cases, WellBehavedDevice.Report control) {
+    public record Result(List<CaseResult> cases, ControlReport control) {
 
         public boolean passed() {
             return control.healthy() && cases.stream().allMatch(CaseResult::passed);
@@ -52,7 +52,7 @@ public final class MisbehaveRun {
                 out.println(result.line());
                 out.flush();
             }
-            WellBehavedDevice.Report report = wellBehaved.stop();
+            ControlReport report = wellBehaved.stop();
             out.println(report.line());
             out.flush();
             return new Result(results, report);

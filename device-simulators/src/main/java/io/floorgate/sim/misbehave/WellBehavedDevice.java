@@ -67,7 +67,7 @@ final class WellBehavedDevice implements AutoCloseable {
     }
 
     /** Stops publishing, waits for outstanding PUBACKs, and reports. */
-    Report stop() throws InterruptedException {
+    ControlReport stop() throws InterruptedException {
         timer.shutdown();
         timer.awaitTermination(1, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + Probe.ACK_TIMEOUT.toNanos();
@@ -75,7 +75,7 @@ final class WellBehavedDevice implements AutoCloseable {
             Thread.sleep(20);
         }
         synchronized (latencies) {
-            return new Report(device.id(), sent.get(), acked.get(), failed.get(), latencies.percentileMicros(50) / 1e3,
+            return new ControlReport(device.id(), sent.get(), acked.get(), failed.get(), latencies.percentileMicros(50) / 1e3,
                     latencies.percentileMicros(99) / 1e3, latencies.maxMicros() / 1e3, client.isConnected());
         }
     }
@@ -85,21 +85,6 @@ final class WellBehavedDevice implements AutoCloseable {
         timer.shutdownNow();
         if (client != null) {
             Probe.close(client);
-        }
-    }
-
-    /** How the control device fared. */
-    record Report(String deviceId, long sent, long acked, long failed, double p50Ms, double p99Ms, double maxMs,
-                  boolean connected) {
-
-        boolean healthy() {
-            return connected && failed == 0 && acked == sent && sent > 0;
-        }
-
-        String line() {
-            return String.format("%-4s %-22s | sent %d QoS 1 taps every %d ms | acked %d, failed %d, PUBACK p50=%.1f ms "
-                            + "p99=%.1f ms max=%.1f ms, %s", healthy() ? "ok" : "FAIL", "well-behaved " + deviceId,
-                    sent, INTERVAL_MS, acked, failed, p50Ms, p99Ms, maxMs, connected ? "connected" : "DISCONNECTED");
         }
     }
 }

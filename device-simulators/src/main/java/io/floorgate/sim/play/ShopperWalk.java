@@ -151,9 +151,19 @@ public final class ShopperWalk {
         Zone here = layout.zone(zone);
         if (!hops.isEmpty()) {
             Zone next = layout.zone(hops.poll());
+            Optional<Point> direct = layout.reachablePointIn(next, position, List.of(here, next), rng);
+            if (direct.isEmpty()) {
+                Optional<Point> door = layout.doorway(here, next, position, rng);
+                if (door.isPresent()) {
+                    hops.push(next.id());
+                    legZone = zone;
+                    legTarget = door.get();
+                    return;
+                }
+            }
             legZone = next.id();
-            legTarget = layout.reachablePointIn(next, position, List.of(here, next), rng)
-                    .orElseGet(next::centre);
+            // the centre, straight through whatever is in between, only when no walkable line was found at all
+            legTarget = direct.orElseGet(next::centre);
             return;
         }
         if (!finalApproach && stop.device().isPresent()) {

@@ -20,9 +20,11 @@ import java.util.random.RandomGenerator;
 public final class StoreLayout {
 
     /** Step used to check that a straight walk stays inside the zones it is meant to cross. */
-    private static final double SEGMENT_CHECK_STEP_M = 0.5;
+    private static final double SEGMENT_CHECK_STEP_M = 0.1;
     /** Attempts at drawing a point inside a polygon from its bounding box before using its centre. */
     private static final int POINT_ATTEMPTS = 50;
+    /** A doorway is a narrow target (an 8 m aisle off a 60 m main aisle): more attempts. */
+    private static final int DOORWAY_ATTEMPTS = 400;
 
     private final StoreConfig config;
     private final Map<String, Zone> zones = new HashMap<>();
@@ -123,6 +125,22 @@ public final class StoreLayout {
             Point p = randomPointIn(zone, rng);
             if (staysWithin(from, p, allowed)) {
                 return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A point in {@code here}, reachable in a straight line from {@code from} inside {@code here}, from which
+     * a random point of {@code next} is reachable without leaving the two: where to walk first when the
+     * zones are not convex together (an aisle opening off a long main aisle).
+     */
+    public Optional<Point> doorway(Zone here, Zone next, Point from, RandomGenerator rng) {
+        for (int i = 0; i < DOORWAY_ATTEMPTS; i++) {
+            Point door = randomPointIn(here, rng);
+            if (staysWithin(from, door, List.of(here))
+                    && staysWithin(door, randomPointIn(next, rng), List.of(here, next))) {
+                return Optional.of(door);
             }
         }
         return Optional.empty();
