@@ -155,7 +155,8 @@ heap_for() { # devices
   local n=$1 config="$WORK/store-$1.yaml" base with connect_pid
   start_gateway "$config"
   base=$(heap_mb "$GW_PID")
-  sim connect --config "$config" --gateway "tcp://127.0.0.1:$GW_MQTT" > "$WORK/connect.log" 2>&1 &
+  # java itself in the background, not the sim function: $! must be the JVM for kill to reach it
+  java -jar "$SIM_JAR" connect --config "$config" --gateway "tcp://127.0.0.1:$GW_MQTT" > "$WORK/connect.log" 2>&1 &
   connect_pid=$!
   PIDS+=("$connect_pid")
   for _ in $(seq 240); do
