@@ -18,6 +18,8 @@ final class LoadConnection implements RawMqttConnection.Handler {
     /** [MQTT-2.3.1-1]: packet ids are 1..65535. */
     private static final int MAX_PACKET_ID = 65_535;
     private static final long RATE_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** How far behind a fixed rate may fall and still catch up. */
+    private static final long MAX_CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final PublishEncoder encoder;
     private final int qos;
@@ -101,6 +103,13 @@ final class LoadConnection implements RawMqttConnection.Handler {
         }
         long now = System.nanoTime();
         long allowed = ratePerNano == 0 ? Long.MAX_VALUE : (long) ((now - rateStartNanos) * ratePerNano) - sent;
+        long maxBacklog = Math.max(BATCH, (long) (ratePerNano * MAX_CATCH_UP_NANOS));
+        if (allowed > maxBacklog) {
+            // a fixed-rate run that fell behind (full window, slow acks) does not burst to catch up:
+            // it forgets what it could not send, so the measured window holds the target rate
+            rateStartNanos += (long) ((allowed - maxBacklog) / ratePerNano);
+            allowed = maxBacklog;
+        }
         int room = qos == 0 ? BATCH : Math.min(BATCH, window - inflight);
         int count = (int) Math.min(room, allowed);
         if (count > 0) {
