@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Ingest benchmark: the gateway against Mosquitto as a pass-through baseline, then the gateway's heap
+# per 1,000 connected devices. Not a test: it prints a table. About five minutes on two cores.
+#
+#   device-simulators/bench/ingest.sh            # build first, then measure
+#   SKIP_BUILD=1 device-simulators/bench/ingest.sh
+#
+# Knobs (environment): DURATION (20s), WARMUP (5s), CONNECTIONS (8), PAYLOAD (100), FIXED_RATE (20000).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+SIM_JAR=$REPO/device-simulators/target/floorgate-sim.jar
+GATEWAY_JAR=$REPO/gateway/target/floorgate-gateway.jar
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-5s}
+CONNECTIONS=${CONNECTIONS:-8}
+PAYLOAD=${PAYLOAD:-100}
+FIXED_RATE=${FIXED_RATE:-20000}
+WORK=$(mktemp -d -t floorgate-bench.XXXXXX)
+PIDS=()
+
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() { # url, seconds
+  for _ in $(seq "$(( $2 * 4 ))"); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.25
+  done
+  echo "not ready: $1" >&2
+  return 1
+}
+
+wait_port() { # port
+  for _ in $(seq 40); do
+    (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+    sleep 0.25
+  done
+  echo "nothing listening on $1" >&2
+  return 1
+}
+
+sim() { java -jar "$SIM_JAR" "$@"; }
+
+json_field() { # json, field
+  python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
+}
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  echo "== building"
+  (cd "$REPO" && mvn -q -DskipTests package)
+fi
+
+if ! command -v mosquitto >/dev/null; then
+  echo "== installing mosquitto"
+  apt-get update -qq && apt-get install -y -qq mosquitto >/dev/null
+fi
+MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
+
+sim gen-store --devices 2000 --out "$WORK/store-2000.yaml" >/dev/null
+sim gen-store --devices 10000 --out "$WORK/store-10000.yaml" >/dev/null
+
+echo "== starting mosquitto"
+MQ_PORT=$(free_port)
+cat > "$WORK/mosquitto.conf" <<CONF
+listener $MQ_PORT 127.0.0.1
+allow_anonymous true
+set_tcp_nodelay true
+max_inflight_messages 0
+max_queued_messages 1000000
+persistence false
+CONF
+"$MOSQUITTO" -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+MQ_PID=$!
+PIDS+=("$MQ_PID")
+wait_port "$MQ_PORT"
+
+start_gateway() { # config
+  GW_MQTT=$(free_port)
+  GW_HTTP=$(free_port)
+  rm -rf "$WORK/gw-data"
+  java -jar "$GATEWAY_JAR" --config "$1" --data-dir "$WORK/gw-data" --mqtt-port "$GW_MQTT" --http-port "$GW_HTTP" \
+    > "$WORK/gateway.log" 2>&1 &
+  GW_PID=$!
+  PIDS+=("$GW_PID")
+  wait_http "http://127.0.0.1:$GW_HTTP/health/ready" 60
+}
+
+stop_gateway() {
+  kill "$GW_PID" 2>/dev/null || true
+  wait "$GW_PID" 2>/dev/null || true
+}
+
+echo "== starting the gateway"
+start_gateway "$WORK/store-2000.yaml"
+
+load() { # broker-uri, qos, rate, extra args...
+  local broker=$1 qos=$2 rate=$3
+  shift 3
+  sim load --broker "$broker" --config "$WORK/store-2000.yaml" --connections "$CONNECTIONS" --qos "$qos" \
+    --payload-bytes "$PAYLOAD" --duration "$DURATION" --warmup "$WARMUP" --rate "$rate" --json "$@"
+}
+
+ROWS=()
+scenario() { # name, qos, rate
+  local name=$1 qos=$2 rate=$3 mq gw
+  echo "== $name"
+  mq=$(load "tcp://127.0.0.1:$MQ_PORT" "$qos" "$rate" --anonymous --count-subscriber)
+  gw=$(load "tcp://127.0.0.1:$GW_MQTT" "$qos" "$rate" --count-metrics "http://127.0.0.1:$GW_HTTP/metrics")
+  # delivered: what the subscriber (Mosquitto) or the accepted counter (gateway) saw; QoS 1: PUBACKs
+  local mq_rate gw_rate
+  if [[ $qos == 1 ]]; then
+    mq_rate=$(json_field "$mq" ackedPerS)
+    gw_rate=$(json_field "$gw" ackedPerS)
+  else
+    mq_rate=$(json_field "$mq" countedPerS)
+    gw_rate=$(json_field "$gw" countedPerS)
+  fi
+  ROWS+=("$(python3 - "$name" "$mq" "$gw" "$mq_rate" "$gw_rate" <<'PY'
+import json, sys
+name, mq, gw, mq_rate, gw_rate = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+lat = lambda r: f"{r['p50Ms']:.2f}/{r['p99Ms']:.2f}" if r['qos'] == 1 else "-"
+ratio = gw_rate / mq_rate if mq_rate > 0 else float('nan')
+print(f"{name:<28} {mq['sentPerS']:>10,.0f} {mq_rate:>10,.0f} {lat(mq):>15} {gw['sentPerS']:>10,.0f} {gw_rate:>10,.0f} {lat(gw):>15} {ratio:>7.2f}")
+PY
+)")
+}
+
+scenario "QoS 0 sightings, max rate" 0 0
+scenario "QoS 1 taps, max rate" 1 0
+scenario "QoS 1 taps, $FIXED_RATE/s" 1 "$FIXED_RATE"
+stop_gateway
+
+heap_mb() { # pid
+  jcmd "$1" GC.run >/dev/null
+  sleep 1
+  # "garbage-first heap   total 262144K, used 51234K": the used figure, in MB
+  jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v / 1024; exit } }'
+}
+
+HEAP=()
+heap_for() { # devices
+  local n=$1 config="$WORK/store-$1.yaml" base with connect_pid
+  start_gateway "$config"
+  base=$(heap_mb "$GW_PID")
+  # java itself in the background, not the sim function: $! must be the JVM for kill to reach it
+  java -jar "$SIM_JAR" connect --config "$config" --gateway "tcp://127.0.0.1:$GW_MQTT" > "$WORK/connect.log" 2>&1 &
+  connect_pid=$!
+  PIDS+=("$connect_pid")
+  for _ in $(seq 240); do
+    grep -q "^connected" "$WORK/connect.log" && break
+    sleep 0.5
+  done
+  cat "$WORK/connect.log"
+  sleep 2
+  with=$(heap_mb "$GW_PID")
+  HEAP+=("$(python3 -c "import sys; n,b,w=int(sys.argv[1]),float(sys.argv[2]),float(sys.argv[3]); print(f'{n:>6} devices: heap {b:7.1f} MB idle, {w:7.1f} MB connected -> {(w-b)/n*1000:6.2f} MB per 1,000 devices')" "$n" "$base" "$with")")
+  kill "$connect_pid" 2>/dev/null || true
+  wait "$connect_pid" 2>/dev/null || true
+  stop_gateway
+}
+
+echo "== heap"
+heap_for 2000
+heap_for 10000
+
+echo
+# delivered: QoS 0 = deliveries to a store/# subscriber (Mosquitto; it also pays for the fan-out) or the
+# gateway's accepted counter; QoS 1 = PUBACKs. gw/mq compares the delivered columns.
+printf '%-28s %10s %10s %15s %10s %10s %15s %7s\n' "scenario ($CONNECTIONS conn, ${PAYLOAD} B)" \
+  "mq sent/s" "mq deliv/s" "mq p50/p99 ms" "gw sent/s" "gw deliv/s" "gw p50/p99 ms" "gw/mq"
+printf '%s\n' "${ROWS[@]}"
+echo
+printf '%s\n' "${HEAP[@]}"

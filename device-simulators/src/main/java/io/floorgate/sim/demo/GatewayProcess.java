@@ -1,0 +1,97 @@
+package io.floorgate.sim.demo;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The gateway jar run as a child process, with its output in a log file beside its data. */
+final class GatewayProcess implements AutoCloseable {
+
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    private final Process process;
+    private final Path log;
+    private final URI readyUrl;
+
+    private GatewayProcess(Process process, Path log, URI readyUrl) {
+        this.process = process;
+        this.log = log;
+        this.readyUrl = readyUrl;
+    }
+
+    /** Starts the jar; fails at once, saying which, when a port is already taken. */
+    static GatewayProcess start(Path jar, Path dataDir, int mqttPort, int httpPort) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("gateway jar not found at " + jar + ": build first (mvn -DskipTests package)"
+                    + " or pass --gateway-jar");
+        }
+        requireFree(mqttPort, "MQTT");
+        requireFree(httpPort, "HTTP");
+        Files.createDirectories(dataDir);
+        Path log = dataDir.resolve("gateway.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(List.of(java, "-jar", jar.toString(), "--data-dir", dataDir.toString(),
+                "--mqtt-port", Integer.toString(mqttPort), "--http-port", Integer.toString(httpPort)))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new GatewayProcess(process, log, URI.create("http://localhost:" + httpPort + "/health/ready"));
+    }
+
+    private static void requireFree(int port, String what) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(port));
+        } catch (IOException e) {
+            throw new IllegalStateException(what + " port " + port + " is already in use: stop whatever listens there"
+                    + " or choose another port (--" + what.toLowerCase() + "-port)");
+        }
+    }
+
+    /** Waits for /health/ready to answer 200; fails if the process dies or the timeout passes. */
+    void awaitReady() throws InterruptedException, IOException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the gateway exited with code " + process.exitValue() + "; see " + log);
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(readyUrl).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+        throw new IllegalStateException("the gateway was not ready within " + READY_TIMEOUT.toSeconds() + " s; see " + log);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path log() {
+        return log;
+    }
+
+    /** SIGTERM, then SIGKILL if it has not stopped within the grace period. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package io.floorgate.sim.load;
+
+import io.floorgate.config.Device;
+import io.floorgate.config.DeviceKind;
+import io.floorgate.sim.MetricsScrape;
+import io.floorgate.sim.StoreSource;
+import io.floorgate.sim.play.Outbound;
+import io.floorgate.sim.wire.MqttFrames;
+import io.floorgate.sim.wire.PublishEncoder;
+import io.floorgate.sim.wire.RawMqttClient;
+import io.floorgate.sim.wire.RawMqttConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Drives one load run: connect, warm up, measure a window, disconnect. Blocks the calling thread for the run. */
+public final class LoadRun {
+
+    private static final int KEEP_ALIVE_S = 60;
+    private static final long CONNECT_TIMEOUT_S = 30;
+    private static final String ACCEPTED_METRIC = "floorgate_ingest_accepted_total";
+
+    private LoadRun() {
+    }
+
+    public static LoadResult run(LoadOptions options) throws InterruptedException, ExecutionException, TimeoutException {
+        DeviceKind kind = options.qos() == 0 ? DeviceKind.BLE_RECEIVER : DeviceKind.NFC_READER;
+        List<Device> devices = options.store().devices().stream().filter(d -> d.kind() == kind)
+                .limit(options.connections()).toList();
+        if (devices.size() < options.connections()) {
+            throw new IllegalArgumentException("QoS " + options.qos() + " load connects as " + kind
+                    + " devices; the store has " + devices.size() + ", " + options.connections() + " wanted");
+        }
+        double perConnectionRate = options.ratePerSecond() / options.connections();
+        AtomicInteger disconnected = new AtomicInteger();
+        AtomicLong delivered = new AtomicLong();
+        try (RawMqttClient client = new RawMqttClient(options.broker(), options.threads());
+             RawMqttClient subscriberClient = new RawMqttClient(options.broker(), 1)) {
+            List<LoadConnection> loads = new ArrayList<>();
+            List<CompletableFuture<RawMqttConnection>> connecting = new ArrayList<>();
+            for (Device device : devices) {
+                // a fresh boot id per run: the gateway remembers (device, boot, seq) across runs and restarts
+                long bootId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+                PublishEncoder encoder = PublishEncoder.forDevice(
+                        StoreSource.topic(options.store(), device.id(), Outbound.EVENTS), options.qos(), device.id(),
+                        bootId, options.payloadBytes());
+                LoadConnection load = new LoadConnection(encoder, options.qos(), options.inflight(), perConnectionRate);
+                loads.add(load);
+                connecting.add(client.connect(device.id(), options.anonymous() ? null : device.id(),
+                        options.anonymous() ? null : device.secret(), KEEP_ALIVE_S, null, new Counting(load, disconnected)));
+            }
+            CompletableFuture.allOf(connecting.toArray(CompletableFuture[]::new)).get(CONNECT_TIMEOUT_S, TimeUnit.SECONDS);
+            RawMqttConnection subscriber = null;
+            if (options.countSubscriber()) {
+                subscriber = subscriberClient.connect("load-subscriber-" + ProcessHandle.current().pid(), null, null,
+                        KEEP_ALIVE_S, null, new RawMqttConnection.Handler() {
+                            @Override
+                            public void delivered() {
+                                delivered.incrementAndGet();
+                            }
+                        }).get(CONNECT_TIMEOUT_S, TimeUnit.SECONDS);
+                subscriber.channel().writeAndFlush(MqttFrames.subscribe(subscriber.channel().alloc(), 1,
+                        "store/#", 0)).sync();
+            }
+            for (int i = 0; i < loads.size(); i++) {
+                loads.get(i).start(connecting.get(i).get());
+            }
+            MetricsScrape metrics = options.countMetrics() == null ? null : new MetricsScrape(options.countMetrics());
+            Thread.sleep(options.warmup().toMillis());
+
+            double acceptedBefore = accepted(metrics);
+            long deliveredBefore = delivered.get();
+            long startNanos = System.nanoTime();
+            LoadConnection.Counts before = total(loads, true);
+            Thread.sleep(options.duration().toMillis());
+            LoadConnection.Counts after = total(loads, false);
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            long deliveredAfter = delivered.get();
+
+            LatencyHistogram latencies = new LatencyHistogram();
+            for (LoadConnection load : loads) {
+                latencies.add(load.stop().get());
+            }
+            // the gateway commits in batches: let the last window's accepted counts reach /metrics
+            double acceptedAfter = metrics == null ? 0 : settledAccepted(metrics);
+            double counted = -1;
+            String countedBy = "none";
+            if (subscriber != null) {
+                counted = (deliveredAfter - deliveredBefore) / seconds;
+                countedBy = "subscriber";
+            } else if (metrics != null) {
+                counted = (acceptedAfter - acceptedBefore) / seconds;
+                countedBy = "accepted";
+            }
+            int dropped = disconnected.get();
+            for (int i = 0; i < loads.size(); i++) {
+                RawMqttConnection c = connecting.get(i).get();
+                c.channel().writeAndFlush(MqttFrames.disconnect(c.channel().alloc()));
+            }
+            return new LoadResult(options.qos(), options.connections(), options.payloadBytes(), seconds,
+                    (after.sent() - before.sent()) / seconds, (after.acked() - before.acked()) / seconds, counted,
+                    countedBy, latencies.percentileMicros(50) / 1000.0, latencies.percentileMicros(99) / 1000.0,
+                    latencies.maxMicros() / 1000.0, latencies.count(), dropped);
+        }
+    }
+
+    private static LoadConnection.Counts total(List<LoadConnection> loads, boolean record)
+            throws InterruptedException, ExecutionException {
+        long sent = 0;
+        long acked = 0;
+        for (LoadConnection load : loads) {
+            LoadConnection.Counts c = load.snapshot(record).get();
+            sent += c.sent();
+            acked += c.acked();
+        }
+        return new LoadConnection.Counts(sent, acked);
+    }
+
+    private static double accepted(MetricsScrape metrics) {
+        if (metrics == null) {
+            return 0;
+        }
+        return metrics.sum(ACCEPTED_METRIC, Map.of("channel", Outbound.EVENTS)).orElseThrow(
+                () -> new IllegalStateException("cannot read the gateway's metrics"));
+    }
+
+    /** Reads the counter until two reads 200 ms apart agree (or a second has passed). */
+    private static double settledAccepted(MetricsScrape metrics) throws InterruptedException {
+        double last = accepted(metrics);
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(200);
+            double now = accepted(metrics);
+            if (now == last) {
+                break;
+            }
+            last = now;
+        }
+        return last;
+    }
+
+    /** Forwards to the load connection and counts connections that drop during the run. */
+    private record Counting(LoadConnection load, AtomicInteger disconnected) implements RawMqttConnection.Handler {
+        @Override
+        public void puback(int packetId) {
+            load.puback(packetId);
+        }
+
+        @Override
+        public void canWrite() {
+            load.canWrite();
+        }
+
+        @Override
+        public void closed() {
+            disconnected.incrementAndGet();
+            load.closed();
+        }
+    }
+}

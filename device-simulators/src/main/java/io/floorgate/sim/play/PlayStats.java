@@ -1,0 +1,34 @@
+package io.floorgate.sim.play;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of a play run, written by Paho's threads and the tick thread, read by the rate line. */
+public final class PlayStats {
+
+    final LongAdder sentQos0 = new LongAdder();
+    final LongAdder sentQos1 = new LongAdder();
+    final LongAdder acked = new LongAdder();
+    final LongAdder errors = new LongAdder();
+    final AtomicInteger inflight = new AtomicInteger();
+
+    public long sentQos0() {
+        return sentQos0.sum();
+    }
+
+    public long sentQos1() {
+        return sentQos1.sum();
+    }
+
+    public long acked() {
+        return acked.sum();
+    }
+
+    public long errors() {
+        return errors.sum();
+    }
+
+    public int inflight() {
+        return inflight.get();
+    }
+}

@@ -1,0 +1,135 @@
+package io.floorgate.sim.play;
+
+import io.floorgate.config.Device;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttException;
+
+/**
+ * Plays a store against a gateway: connects every device with Paho, then ticks the simulation at
+ * its fixed simulated step, paced to wall time by the speed factor, and hands each tick's messages
+ * to the devices. The simulation itself never sees the wall clock, so pacing hiccups change when
+ * messages leave, not what they are.
+ */
+public final class StorePlayer {
+
+    public static final Duration RATE_LINE_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    private static final long CONNECT_WAIT_MS = 15_000;
+
+    private final PlayOptions options;
+    private final PrintWriter out;
+    private final PlayStats stats = new PlayStats();
+    private volatile StoreSimulation simulation;
+
+    public StorePlayer(PlayOptions options, PrintWriter out) {
+        this.options = options;
+        this.out = out;
+    }
+
+    public PlayStats stats() {
+        return stats;
+    }
+
+    /** Plays until the duration has been simulated or {@code stop} says so; blocks the calling thread. */
+    public PlayResult run(BooleanSupplier stop) throws MqttException, InterruptedException {
+        StoreSimulation sim = new StoreSimulation(options.store(), options.seed(), options.shoppers(),
+                options.startEpochMs(), PathLossModel.SHOP_FLOOR, options.truth());
+        simulation = sim;
+        Map<String, PahoDevice> devices = connectAll();
+        ScheduledExecutorService rateLine = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "play-rate-line");
+            t.setDaemon(true);
+            return t;
+        });
+        rateLine.scheduleAtFixedRate(new RateLine(), RATE_LINE_INTERVAL.toMillis(), RATE_LINE_INTERVAL.toMillis(),
+                TimeUnit.MILLISECONDS);
+        int disconnected;
+        try {
+            long tickNanos = (long) (TimeUnit.MILLISECONDS.toNanos(StoreSimulation.TICK_MS) / options.speed());
+            long endMs = options.duration() == null ? Long.MAX_VALUE : options.duration().toMillis();
+            long start = System.nanoTime();
+            for (long tick = 0; sim.simulatedMs() < endMs && !stop.getAsBoolean(); tick++) {
+                long due = start + tick * tickNanos;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(wait);
+                }
+                for (Outbound message : sim.tick()) {
+                    devices.get(message.deviceId()).publish(message);
+                }
+            }
+            drain(devices.values());
+            disconnected = (int) devices.values().stream().filter(d -> !d.isConnected()).count();
+        } finally {
+            rateLine.shutdownNow();
+            devices.values().forEach(PahoDevice::disconnect);
+        }
+        return new PlayResult(sim.simulatedMs(), sim.shoppersEntered(), stats.sentQos0(), stats.sentQos1(),
+                stats.acked(), stats.errors(), disconnected);
+    }
+
+    private Map<String, PahoDevice> connectAll() throws MqttException, InterruptedException {
+        Map<String, PahoDevice> devices = new HashMap<>();
+        List<IMqttToken> connecting = new ArrayList<>();
+        for (Device d : options.store().devices()) {
+            PahoDevice device = new PahoDevice(d, options.store().storeId(), options.gatewayUri(), stats);
+            devices.put(d.id(), device);
+            connecting.add(device.connect());
+        }
+        for (IMqttToken token : connecting) {
+            token.waitForCompletion(CONNECT_WAIT_MS);
+        }
+        out.printf("connected %d devices of store %s to %s%n", devices.size(), options.store().storeId(),
+                options.gatewayUri());
+        out.flush();
+        return devices;
+    }
+
+    /** Waits, bounded, for queued and in-flight QoS 1 messages to be acknowledged before disconnecting. */
+    private void drain(java.util.Collection<PahoDevice> devices) throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline
+                && (stats.inflight() > 0 || devices.stream().anyMatch(d -> d.queuedCount() > 0))) {
+            Thread.sleep(50);
+        }
+    }
+
+    /** The live line: rates over the last interval, in-flight now, errors so far. */
+    private final class RateLine implements Runnable {
+        private long lastNanos = System.nanoTime();
+        private long lastQos0;
+        private long lastQos1;
+        private long lastAcked;
+
+        @Override
+        public void run() {
+            long now = System.nanoTime();
+            double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
+            long qos0 = stats.sentQos0();
+            long qos1 = stats.sentQos1();
+            long acked = stats.acked();
+            StoreSimulation sim = simulation;
+            long simS = sim.simulatedMs() / 1000;
+            out.printf(Locale.ROOT, "t=%02d:%02d:%02d shoppers=%d sent/s qos0=%.1f qos1=%.1f acked/s=%.1f in-flight=%d errors=%d%n",
+                    simS / 3600, simS / 60 % 60, simS % 60, sim.shoppersInStore(), (qos0 - lastQos0) / seconds,
+                    (qos1 - lastQos1) / seconds, (acked - lastAcked) / seconds, stats.inflight(), stats.errors());
+            out.flush();
+            lastNanos = now;
+            lastQos0 = qos0;
+            lastQos1 = qos1;
+            lastAcked = acked;
+        }
+    }
+}

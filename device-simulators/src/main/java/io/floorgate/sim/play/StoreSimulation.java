@@ -1,0 +1,250 @@
+package io.floorgate.sim.play;
+
+import io.floorgate.config.Device;
+import io.floorgate.config.DeviceKind;
+import io.floorgate.config.Point;
+import io.floorgate.config.StoreConfig;
+import io.floorgate.config.Zone;
+import io.floorgate.proto.v1.BeaconSightings;
+import io.floorgate.proto.v1.DeviceEvent;
+import io.floorgate.proto.v1.KioskInteraction;
+import io.floorgate.proto.v1.NfcTap;
+import io.floorgate.sim.play.ShopperWalk.Stop;
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+/**
+ * The store, simulated on a fixed tick of simulated time. All randomness comes from one RNG seeded
+ * once, and nothing reads the wall clock, so the same seed, store and start time replay the same
+ * shoppers, the same ground truth and the same device messages, however fast the ticks are driven.
+ * Single-threaded: one caller ticks it.
+ */
+public final class StoreSimulation {
+
+    /** One phone advertisement per shopper per tick: phones advertise every 250 ms. */
+    public static final long TICK_MS = 250;
+    public static final long REPORT_WINDOW_MS = 1_000;
+    public static final long HEARTBEAT_INTERVAL_MS = 30_000;
+    public static final long TRUTH_INTERVAL_MS = 1_000;
+    /** Mean time between two arrivals while the store is below its shopper count. */
+    private static final double MEAN_ARRIVAL_GAP_MS = 1_500;
+    private static final double MIN_SPEED_MPS = 0.5;
+    private static final double MAX_SPEED_MPS = 1.4;
+    private static final int SESSION_TOKEN_BYTES = 16;
+    private static final int SESSION_KEY_BYTES = 32;
+    private static final int MIN_CSAT = 1;
+    private static final int MAX_CSAT = 5;
+    private static final int MAX_NPS = 10;
+    private static final int MIN_CES = 1;
+    private static final int MAX_CES = 7;
+
+    private final StoreLayout layout;
+    private final VisitPlanner planner;
+    private final PathLossModel pathLoss;
+    private final RandomGenerator rng;
+    private final int shopperTarget;
+    private final long startEpochMs;
+    private final Consumer<TruthRow> truth;
+    private final Map<String, SimulatedDevice> devices = new HashMap<>();
+    private final List<SimulatedDevice> deviceOrder = new ArrayList<>();
+    private final List<SimulatedDevice> receivers = new ArrayList<>();
+    private final Map<String, ReceiverReporter> reporters = new HashMap<>();
+    private final List<ShopperWalk> shoppers = new ArrayList<>();
+    private final double audibleM;
+    private long simMs;
+    private long nextArrivalMs;
+    private int shoppersEntered;
+
+    public StoreSimulation(StoreConfig config, long seed, int shopperTarget, long startEpochMs,
+                           PathLossModel pathLoss, Consumer<TruthRow> truth) {
+        this.layout = new StoreLayout(config);
+        this.planner = new VisitPlanner(layout);
+        this.pathLoss = pathLoss;
+        this.rng = new SplittableRandom(seed);
+        this.shopperTarget = shopperTarget;
+        this.startEpochMs = startEpochMs;
+        this.truth = truth;
+        this.audibleM = pathLoss.maxAudibleDistanceM();
+        for (Device d : config.devices()) {
+            SimulatedDevice device = new SimulatedDevice(d, startEpochMs, rng);
+            devices.put(d.id(), device);
+            deviceOrder.add(device);
+            if (d.kind() == DeviceKind.BLE_RECEIVER) {
+                receivers.add(device);
+                reporters.put(d.id(), new ReceiverReporter((int) pathLoss.txPowerAt1mDbm()));
+            }
+        }
+    }
+
+    public long simulatedMs() {
+        return simMs;
+    }
+
+    public long epochMs() {
+        return startEpochMs + simMs;
+    }
+
+    public int shoppersInStore() {
+        return shoppers.size();
+    }
+
+    public int shoppersEntered() {
+        return shoppersEntered;
+    }
+
+    public SimulatedDevice device(String id) {
+        return devices.get(id);
+    }
+
+    public StoreLayout layout() {
+        return layout;
+    }
+
+    /** Simulates one tick from the current simulated time and advances it; returns what devices publish. */
+    public List<Outbound> tick() {
+        long now = epochMs();
+        List<Outbound> out = new ArrayList<>();
+        admitShopper();
+        for (ShopperWalk shopper : shoppers) {
+            shopper.tick(TICK_MS, layout, rng).ifPresent(stop -> interact(shopper, stop, now, out));
+        }
+        advertise(now);
+        if (simMs % REPORT_WINDOW_MS == 0 && simMs > 0) {
+            reportSightings(now, out);
+        }
+        if (simMs % TRUTH_INTERVAL_MS == 0) {
+            for (ShopperWalk s : shoppers) {
+                truth.accept(new TruthRow(now, s.id(), s.zone(), s.position().x(), s.position().y()));
+            }
+        }
+        sendHeartbeats(now, out);
+        shoppers.removeIf(ShopperWalk::hasLeft);
+        simMs += TICK_MS;
+        return out;
+    }
+
+    private void admitShopper() {
+        if (shoppers.size() >= shopperTarget || simMs < nextArrivalMs) {
+            return;
+        }
+        Zone entrance = layout.entrance();
+        Point start = layout.randomPointIn(entrance, rng);
+        String id = String.format("shopper-%05d", ++shoppersEntered);
+        byte[] key = bytes(SESSION_KEY_BYTES);
+        byte[] token = bytes(SESSION_TOKEN_BYTES);
+        String orderCode = String.format("ORD-%06d", rng.nextInt(1_000_000));
+        double speed = MIN_SPEED_MPS + rng.nextDouble() * (MAX_SPEED_MPS - MIN_SPEED_MPS);
+        shoppers.add(new ShopperWalk(id, new RotatingAdvertiser(key, RotatingAdvertiser.ROTATION_PERIOD), token,
+                orderCode, speed, start, entrance.id(), planner.plan(rng)));
+        nextArrivalMs = simMs + Math.round(-Math.log(1 - rng.nextDouble()) * MEAN_ARRIVAL_GAP_MS);
+    }
+
+    private void advertise(long now) {
+        for (ShopperWalk shopper : shoppers) {
+            if (shopper.hasLeft()) {
+                continue;
+            }
+            byte[] id = shopper.advertiser().idAt(now);
+            for (SimulatedDevice receiver : receivers) {
+                double d = receiver.device().position().distanceTo(shopper.position());
+                if (d > audibleM) {
+                    continue;
+                }
+                OptionalInt rssi = pathLoss.hear(d, rng);
+                if (rssi.isPresent()) {
+                    reporters.get(receiver.device().id()).heard(id, rssi.getAsInt());
+                }
+            }
+        }
+    }
+
+    private void reportSightings(long now, List<Outbound> out) {
+        for (SimulatedDevice receiver : receivers) {
+            for (BeaconSightings batch : reporters.get(receiver.device().id()).flush((int) REPORT_WINDOW_MS)) {
+                DeviceEvent event = receiver.nextEvent(now).setBeaconSightings(batch).build();
+                out.add(new Outbound(receiver.device().id(), Outbound.EVENTS, 0, event.toByteArray()));
+            }
+        }
+    }
+
+    /** Heartbeats are staggered by one tick per device, so a large store does not send them all at once. */
+    private void sendHeartbeats(long now, List<Outbound> out) {
+        for (int i = 0; i < deviceOrder.size(); i++) {
+            long offset = (i * TICK_MS) % HEARTBEAT_INTERVAL_MS;
+            if (simMs >= offset && (simMs - offset) % HEARTBEAT_INTERVAL_MS == 0) {
+                SimulatedDevice device = deviceOrder.get(i);
+                out.add(new Outbound(device.device().id(), Outbound.HEALTH, 0, device.heartbeat(now).toByteArray()));
+            }
+        }
+    }
+
+    private void interact(ShopperWalk shopper, Stop stop, long now, List<Outbound> out) {
+        if (stop.device().isEmpty()) {
+            return;
+        }
+        SimulatedDevice device = devices.get(stop.device().get().id());
+        DeviceEvent.Builder event = device.nextEvent(now);
+        switch (stop.purpose()) {
+            case TAP_SESSION -> event.setNfcTap(NfcTap.newBuilder()
+                    .setToken(ByteString.copyFrom(shopper.sessionToken()))
+                    .setKind(NfcTap.TokenKind.TOKEN_KIND_SESSION));
+            case TAP_ORDER -> event.setNfcTap(NfcTap.newBuilder()
+                    .setToken(ByteString.copyFrom(shopper.orderCode(), StandardCharsets.UTF_8))
+                    .setKind(NfcTap.TokenKind.TOKEN_KIND_ORDER));
+            case PRODUCT_LOOKUP -> event.setKioskInteraction(productLookupOrFeedback());
+            case FEEDBACK -> event.setKioskInteraction(KioskInteraction.newBuilder().setFeedback(feedback()));
+            case PICKUP_CHECK_IN -> event.setKioskInteraction(KioskInteraction.newBuilder()
+                    .setPickupCheckIn(KioskInteraction.PickupCheckIn.newBuilder().setOrderCode(shopper.orderCode())));
+            case BROWSE, LEAVE -> {
+                return;
+            }
+        }
+        out.add(new Outbound(device.device().id(), Outbound.EVENTS, 1, event.build().toByteArray()));
+    }
+
+    private KioskInteraction.Builder productLookupOrFeedback() {
+        var products = layout.config().products();
+        if (products.isEmpty()) {
+            return KioskInteraction.newBuilder().setFeedback(feedback());
+        }
+        String sku = products.get(rng.nextInt(products.size())).sku();
+        return KioskInteraction.newBuilder().setProductLookup(KioskInteraction.ProductLookup.newBuilder().setSku(sku));
+    }
+
+    /** Each score answered by four shoppers in five; the contract wants at least one. */
+    private KioskInteraction.Feedback.Builder feedback() {
+        KioskInteraction.Feedback.Builder f = KioskInteraction.Feedback.newBuilder();
+        boolean csat = rng.nextDouble() < 0.8;
+        boolean nps = rng.nextDouble() < 0.8;
+        boolean ces = rng.nextDouble() < 0.8;
+        if (csat || !(nps || ces)) {
+            f.setCsat(rng.nextInt(MIN_CSAT, MAX_CSAT + 1));
+        }
+        if (nps) {
+            f.setNps(rng.nextInt(0, MAX_NPS + 1));
+        }
+        if (ces) {
+            f.setCes(rng.nextInt(MIN_CES, MAX_CES + 1));
+        }
+        return f;
+    }
+
+    private byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        rng.nextBytes(b);
+        return b;
+    }
+
+    /** For tests and the truth file: every shopper currently in the store. */
+    public List<ShopperWalk> shoppers() {
+        return List.copyOf(shoppers);
+    }
+}

@@ -1,0 +1,39 @@
+package io.floorgate.sim.store;
+
+import io.floorgate.config.StoreConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "gen-store", mixinStandardHelpOptions = true,
+        description = "Write a store YAML with N devices and limits that never throttle, for benchmarks.")
+public final class GenStoreCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--devices", required = true, description = "Devices in total.")
+    private int devices;
+
+    @Option(names = "--nfc-readers", description = "How many are NFC readers (QoS 1 load); default: a fifth.")
+    private Integer nfcReaders;
+
+    @Option(names = "--out", required = true, description = "File to write.")
+    private Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        SyntheticStore template = SyntheticStore.forBenchmark(devices);
+        SyntheticStore store = nfcReaders == null ? template
+                : new SyntheticStore(template.storeId(), devices, nfcReaders, 0, template.limits(), template.seed());
+        StoreConfig config = store.build();
+        Files.writeString(out, StoreYamlWriter.toYaml(config));
+        spec.commandLine().getOut().printf("wrote %s: store %s, %d devices (%d NFC readers)%n", out,
+                config.storeId(), devices, store.nfcReaders());
+        return 0;
+    }
+}
