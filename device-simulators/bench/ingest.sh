@@ -54,6 +54,20 @@ wait_port() { # port
 
 sim() { java -jar "$SIM_JAR" "$@"; }
 
+# The gateway's JVM flags, as README recommends for a store: a 10 ms pause goal keeps G1's young
+# collections short, which is most of the QoS 1 p99.
+GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:--XX:MaxGCPauseMillis=10}
+
+cpu_ticks() { # pid: user + system CPU time so far, in clock ticks
+  awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+CLK_TCK=$(getconf CLK_TCK)
+
+cpu_percent() { # pid, ticks at start, epoch seconds at start: % of one core used since
+  python3 -c "import sys,time; print(round((int(sys.argv[1])-int(sys.argv[2]))/int(sys.argv[3])/(time.time()-float(sys.argv[4]))*100))" \
+    "$(cpu_ticks "$1")" "$2" "$CLK_TCK" "$3"
+}
+
 json_field() { # json, field
   python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$1" "$2"
 }
@@ -91,7 +105,8 @@ start_gateway() { # config
   GW_MQTT=$(free_port)
   GW_HTTP=$(free_port)
   rm -rf "$WORK/gw-data"
-  java -jar "$GATEWAY_JAR" --config "$1" --data-dir "$WORK/gw-data" --mqtt-port "$GW_MQTT" --http-port "$GW_HTTP" \
+  # shellcheck disable=SC2086
+  java $GATEWAY_JVM_OPTS -jar "$GATEWAY_JAR" --config "$1" --data-dir "$WORK/gw-data" --mqtt-port "$GW_MQTT" --http-port "$GW_HTTP" \
     > "$WORK/gateway.log" 2>&1 &
   GW_PID=$!
   PIDS+=("$GW_PID")
@@ -115,10 +130,16 @@ load() { # broker-uri, qos, rate, extra args...
 
 ROWS=()
 scenario() { # name, qos, rate
-  local name=$1 qos=$2 rate=$3 mq gw
+  local name=$1 qos=$2 rate=$3 mq gw t0 c0 mq_cpu gw_cpu
   echo "== $name"
+  # CPU share of each server over its whole run (warm-up included), in % of one core: Mosquitto is
+  # single-threaded, so ~100 % shows the load generator drove it to its ceiling.
+  t0=$(date +%s.%N); c0=$(cpu_ticks "$MQ_PID")
   mq=$(load "tcp://127.0.0.1:$MQ_PORT" "$qos" "$rate" --anonymous --count-subscriber)
+  mq_cpu=$(cpu_percent "$MQ_PID" "$c0" "$t0")
+  t0=$(date +%s.%N); c0=$(cpu_ticks "$GW_PID")
   gw=$(load "tcp://127.0.0.1:$GW_MQTT" "$qos" "$rate" --count-metrics "http://127.0.0.1:$GW_HTTP/metrics")
+  gw_cpu=$(cpu_percent "$GW_PID" "$c0" "$t0")
   # delivered: what the subscriber (Mosquitto) or the accepted counter (gateway) saw; QoS 1: PUBACKs
   local mq_rate gw_rate
   if [[ $qos == 1 ]]; then
@@ -128,12 +149,13 @@ scenario() { # name, qos, rate
     mq_rate=$(json_field "$mq" countedPerS)
     gw_rate=$(json_field "$gw" countedPerS)
   fi
-  ROWS+=("$(python3 - "$name" "$mq" "$gw" "$mq_rate" "$gw_rate" <<'PY'
+  ROWS+=("$(python3 - "$name" "$mq" "$gw" "$mq_rate" "$gw_rate" "$mq_cpu" "$gw_cpu" <<'PY'
 import json, sys
 name, mq, gw, mq_rate, gw_rate = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+mq_cpu, gw_cpu = sys.argv[6], sys.argv[7]
 lat = lambda r: f"{r['p50Ms']:.2f}/{r['p99Ms']:.2f}" if r['qos'] == 1 else "-"
 ratio = gw_rate / mq_rate if mq_rate > 0 else float('nan')
-print(f"{name:<28} {mq['sentPerS']:>10,.0f} {mq_rate:>10,.0f} {lat(mq):>15} {gw['sentPerS']:>10,.0f} {gw_rate:>10,.0f} {lat(gw):>15} {ratio:>7.2f}")
+print(f"{name:<28} {mq['sentPerS']:>10,.0f} {mq_rate:>10,.0f} {lat(mq):>15} {mq_cpu:>6}% {gw['sentPerS']:>10,.0f} {gw_rate:>10,.0f} {lat(gw):>15} {gw_cpu:>6}% {ratio:>7.2f}")
 PY
 )")
 }
@@ -179,8 +201,8 @@ heap_for 10000
 echo
 # delivered: QoS 0 = deliveries to a store/# subscriber (Mosquitto; it also pays for the fan-out) or the
 # gateway's accepted counter; QoS 1 = PUBACKs. gw/mq compares the delivered columns.
-printf '%-28s %10s %10s %15s %10s %10s %15s %7s\n' "scenario ($CONNECTIONS conn, ${PAYLOAD} B)" \
-  "mq sent/s" "mq deliv/s" "mq p50/p99 ms" "gw sent/s" "gw deliv/s" "gw p50/p99 ms" "gw/mq"
+printf '%-28s %10s %10s %15s %7s %10s %10s %15s %7s %7s\n' "scenario ($CONNECTIONS conn, ${PAYLOAD} B)" \
+  "mq sent/s" "mq deliv/s" "mq p50/p99 ms" "mq cpu" "gw sent/s" "gw deliv/s" "gw p50/p99 ms" "gw cpu" "gw/mq"
 printf '%s\n' "${ROWS[@]}"
 echo
 printf '%s\n' "${HEAP[@]}"

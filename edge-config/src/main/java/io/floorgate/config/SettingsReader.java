@@ -40,7 +40,7 @@ final class SettingsReader {
     static final int DEFAULT_TLS_PORT = 8883;
     static final int MAX_PORT = 65_535;
 
-    static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(5);
+    static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(2);
     static final Duration MIN_COMMIT_INTERVAL = Duration.ofMillis(1);
     static final Duration MAX_COMMIT_INTERVAL = Duration.ofSeconds(1);
     static final int DEFAULT_COMMIT_MAX_BATCH = 1000;

@@ -90,7 +90,7 @@ public record SyntheticStore(String storeId, int devices, int nfcReaders, int ki
         return new StoreConfig(null, storeId, "sim-chain", "Simulated store " + storeId,
                 new FloorPlan(WIDTH_M, DEPTH_M), zones, deviceList, products, pickup, limits,
                 new Listeners("127.0.0.1", 1883, 8080, Optional.empty()),
-                new Ingest(Duration.ofMillis(5), 1_000, 10_000),
+                new Ingest(Duration.ofMillis(2), 1_000, 10_000),
                 new Upstream(Optional.empty(), "floorgate-" + storeId, Duration.ofSeconds(60), 100_000,
                         Duration.ofDays(7), HASH_KEY),
                 new Retention(Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(30), Duration.ofDays(30),

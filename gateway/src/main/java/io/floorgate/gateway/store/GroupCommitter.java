@@ -48,8 +48,16 @@ public final class GroupCommitter implements AutoCloseable {
     private static final int COMMIT_ATTEMPTS = 3;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
+    /**
+     * Events are inserted; only a batch that hits the primary key (a replay older than the in-memory
+     * window, see ReplayWindow) is written again with MERGE, which skips what is already there. Plain
+     * INSERT is the common case and the cheaper one.
+     */
+    private static final String INSERT_EVENT = "INSERT INTO device_event (device_id, boot_id, seq, kind, observed_at,"
+            + " received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String MERGE_EVENT = "MERGE INTO device_event (device_id, boot_id, seq, kind, observed_at,"
             + " received_at, payload) KEY (device_id, boot_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String UNIQUE_VIOLATION = "23505";
     private static final String MERGE_STATE = "MERGE INTO device_state t USING (VALUES (CAST(? AS VARCHAR(64)),"
             + " CAST(? AS BOOLEAN), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS BIGINT), CAST(? AS INT),"
             + " CAST(? AS VARCHAR(32)), CAST(? AS BIGINT), CAST(? AS INT)))"
@@ -146,15 +154,17 @@ public final class GroupCommitter implements AutoCloseable {
     private void run() {
         List<Pending> batch = new ArrayList<>(maxBatch);
         try (Connection connection = database.connect();
-             PreparedStatement events = connection.prepareStatement(MERGE_EVENT);
+             PreparedStatement insertEvents = connection.prepareStatement(INSERT_EVENT);
+             PreparedStatement mergeEvents = connection.prepareStatement(MERGE_EVENT);
              PreparedStatement states = connection.prepareStatement(MERGE_STATE);
              Statement sync = connection.createStatement()) {
             connection.setAutoCommit(false);
+            Statements statements = new Statements(connection, insertEvents, mergeEvents, states, sync);
             while (running || !queue.isEmpty()) {
                 if (!gather(batch)) {
                     continue;
                 }
-                commitWithRetries(connection, events, states, sync, batch);
+                commitWithRetries(statements, batch);
                 batch.clear();
             }
         } catch (SQLException e) {
@@ -189,16 +199,20 @@ public final class GroupCommitter implements AutoCloseable {
         return true;
     }
 
-    private void commitWithRetries(Connection connection, PreparedStatement events, PreparedStatement states,
-                                   Statement sync, List<Pending> batch) throws InterruptedException {
+    private record Statements(Connection connection, PreparedStatement insertEvents, PreparedStatement mergeEvents,
+                              PreparedStatement states, Statement sync) {
+    }
+
+    private void commitWithRetries(Statements st, List<Pending> batch) throws InterruptedException {
         SQLException last = null;
+        boolean merge = false;
         for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
             long start = System.nanoTime();
             try {
-                int writes = writeBatch(events, states, batch);
-                connection.commit();
+                int writes = writeBatch(merge ? st.mergeEvents() : st.insertEvents(), st.states(), batch);
+                st.connection().commit();
                 if (fsyncOnCommit) {
-                    sync.execute("CHECKPOINT SYNC");
+                    st.sync().execute("CHECKPOINT SYNC");
                 }
                 commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (writes > 0) {
@@ -207,8 +221,13 @@ public final class GroupCommitter implements AutoCloseable {
                 complete(batch, null);
                 return;
             } catch (SQLException e) {
+                rollbackQuietly(st.connection());
+                if (!merge && isUniqueViolation(e)) {
+                    merge = true;
+                    attempt--;
+                    continue;
+                }
                 last = e;
-                rollbackQuietly(connection);
                 LOG.warn("Commit of {} writes failed (attempt {} of {}): {}", batch.size(), attempt, COMMIT_ATTEMPTS,
                         e.getMessage());
                 Thread.sleep(RETRY_PAUSE.toMillis() * attempt);
@@ -216,6 +235,15 @@ public final class GroupCommitter implements AutoCloseable {
         }
         commitFailures.increment();
         complete(batch, last);
+    }
+
+    private static boolean isUniqueViolation(SQLException e) {
+        for (SQLException cause = e; cause != null; cause = cause.getNextException()) {
+            if (UNIQUE_VIOLATION.equals(cause.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int writeBatch(PreparedStatement events, PreparedStatement states, List<Pending> batch)
@@ -248,9 +276,11 @@ public final class GroupCommitter implements AutoCloseable {
         }
         if (eventCount > 0) {
             events.executeBatch();
+            events.clearBatch();
         }
         if (stateCount > 0) {
             states.executeBatch();
+            states.clearBatch();
         }
         return eventCount + stateCount;
     }
