@@ -97,7 +97,7 @@ class DemoStoreTest {
     @Test
     void loadDemo_thenLimitsAndIngestAreAtTheirDefaultsAndThereIsNoUplink() {
         assertThat(demo.limits()).isEqualTo(new Limits(16384, 50, 200, 20000));
-        assertThat(demo.ingest()).isEqualTo(new Ingest(Duration.ofMillis(5), 1000, 20000));
+        assertThat(demo.ingest()).isEqualTo(new Ingest(Duration.ofMillis(2), 1000, 20000));
         assertThat(demo.listeners()).isEqualTo(new Listeners("0.0.0.0", 1883, 8080, Optional.empty()));
         assertThat(demo.upstream().brokerUri()).isEmpty();
         assertThat(demo.upstream().clientId()).isEqualTo("floorgate-demo-001");

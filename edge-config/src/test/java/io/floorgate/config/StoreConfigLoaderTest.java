@@ -52,7 +52,7 @@ class StoreConfigLoaderTest {
         assertThat(config.zone("entrance").orElseThrow().adjacent()).containsExactly("pickup");
         assertThat(config.pickup().serviceLevel()).isEqualTo(Duration.ofMinutes(5));
         assertThat(config.limits()).isEqualTo(new Limits(16 * 1024, 50, 200, 20_000));
-        assertThat(config.ingest()).isEqualTo(new Ingest(Duration.ofMillis(5), 1000, 20_000));
+        assertThat(config.ingest()).isEqualTo(new Ingest(Duration.ofMillis(2), 1000, 20_000));
         assertThat(config.listeners().mqttPort()).isEqualTo(1883);
         assertThat(config.listeners().httpPort()).isEqualTo(8080);
         assertThat(config.listeners().tls()).isEmpty();
