@@ -221,7 +221,7 @@ public final class GroupCommitter implements AutoCloseable {
                 complete(batch, null);
                 return;
             } catch (SQLException e) {
-                rollbackQuietly(st.connection());
+                rollbackQuietly(st);
                 if (!merge && isUniqueViolation(e)) {
                     merge = true;
                     attempt--;
@@ -297,9 +297,13 @@ public final class GroupCommitter implements AutoCloseable {
         return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
     }
 
-    private static void rollbackQuietly(Connection connection) {
+    /** Undoes a failed batch, and forgets its half-sent statement batches so a retry starts clean. */
+    private static void rollbackQuietly(Statements st) {
         try {
-            connection.rollback();
+            st.insertEvents().clearBatch();
+            st.mergeEvents().clearBatch();
+            st.states().clearBatch();
+            st.connection().rollback();
         } catch (SQLException e) {
             LOG.debug("Rollback after a failed commit failed too", e);
         }

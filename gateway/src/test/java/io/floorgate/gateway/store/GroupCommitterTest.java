@@ -1,0 +1,114 @@
+package io.floorgate.gateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GroupCommitterTest {
+
+    @TempDir
+    Path dataDir;
+
+    private Database db;
+    private GroupCommitter committer;
+    private final List<String> outcomes = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void open() throws Exception {
+        db = Database.open(dataDir);
+        committer = new GroupCommitter(db, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        committer.close();
+        db.close();
+    }
+
+    private CommitListener recording(String name) {
+        return new CommitListener() {
+            @Override
+            public void committed() {
+                outcomes.add(name + " committed");
+            }
+
+            @Override
+            public void failed(Exception cause) {
+                outcomes.add(name + " failed");
+            }
+        };
+    }
+
+    private static EventRow event(long seq) {
+        return new EventRow("nfc-1", 7, seq, "nfc_tap", 1_000, 2_000, new byte[] {(byte) seq});
+    }
+
+    private long rows() throws Exception {
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM device_event")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void offer_whenBatchRepeatsAStoredKey_thenWholeBatchIsCommittedAndTheKeyStoredOnce() throws Exception {
+        committer.offer(event(1), null, recording("first"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        // A replay the in-memory window could not recognize, in a batch with a new event.
+        committer.offer(event(1), null, recording("replay"));
+        committer.offer(event(2), null, recording("second"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("first committed", "replay committed", "second committed");
+        assertThat(rows()).isEqualTo(2);
+    }
+
+    @Test
+    void barrier_whenQueuedAfterWrites_thenCompletesOnlyOnceTheyAreCommitted() throws Exception {
+        for (long seq = 1; seq <= 25; seq++) {
+            committer.offer(event(seq), null, recording("e" + seq));
+        }
+        committer.barrier(null, recording("barrier"));
+        CompletableFuture<Void> drained = committer.drain();
+        drained.get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).hasSize(26).endsWith("barrier committed");
+        assertThat(rows()).isEqualTo(25);
+    }
+
+    @Test
+    void offer_whenQueueIsFull_thenRefusesInsteadOfBlocking() {
+        GroupCommitter tiny = new GroupCommitter(db, 1, 1, Duration.ofSeconds(1), false, new SimpleMeterRegistry());
+        try {
+            int accepted = 0;
+            for (long seq = 1; seq <= 50; seq++) {
+                if (tiny.offer(event(seq), null, null)) {
+                    accepted++;
+                }
+            }
+            assertThat(accepted).isLessThan(50);
+        } finally {
+            try {
+                tiny.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
