@@ -42,7 +42,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--shoppers", defaultValue = "40", description = "Default: ${DEFAULT-VALUE}.")
     private int shoppers;
 
-    @Option(names = "--speed", defaultValue = "1", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--speed", defaultValue = "5",
+            description = "Simulated seconds per wall-clock second; 5 shows kiosk and NFC events within a minute. Default: ${DEFAULT-VALUE}.")
     private double speed;
 
     @Option(names = "--duration", converter = DurationConverter.class, description = "Default: until Ctrl-C.")
