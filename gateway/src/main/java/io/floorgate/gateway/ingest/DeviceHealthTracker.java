@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.floorgate.gateway.store.DeviceStateRow;
@@ -21,6 +22,8 @@ public final class DeviceHealthTracker {
     private final Map<String, DeviceHealth> devices = new ConcurrentHashMap<>();
     /** Last-seen per device, written on every message: one atomic slot rather than a new record each time. */
     private final Map<String, AtomicLong> lastSeen = new ConcurrentHashMap<>();
+    /** Kept alongside the map so that admitting a connection does not walk every device. */
+    private final AtomicInteger online = new AtomicInteger();
 
     public DeviceHealthTracker(MeterRegistry metrics) {
         Gauge.builder("floorgate.devices.connected", this, DeviceHealthTracker::connectedCount)
@@ -28,24 +31,38 @@ public final class DeviceHealthTracker {
     }
 
     DeviceStateRow connected(String deviceId, long nowMs) {
-        devices.compute(deviceId, (id, old) -> old == null
-                ? new DeviceHealth(id, true, nowMs, 0, null, null)
-                : new DeviceHealth(id, true, nowMs, old.bootId(), old.batteryPct(), old.firmware()));
+        devices.compute(deviceId, (id, old) -> {
+            if (old == null || !old.online()) {
+                online.incrementAndGet();
+            }
+            return old == null
+                    ? new DeviceHealth(id, true, nowMs, 0, null, null)
+                    : new DeviceHealth(id, true, nowMs, old.bootId(), old.batteryPct(), old.firmware());
+        });
         seen(deviceId, nowMs);
         return DeviceStateRow.presence(deviceId, true, nowMs);
     }
 
     DeviceStateRow disconnected(String deviceId, long nowMs) {
         long last = lastSeenMs(deviceId, nowMs);
-        devices.computeIfPresent(deviceId, (id, old) ->
-                new DeviceHealth(id, false, last, old.bootId(), old.batteryPct(), old.firmware()));
+        devices.computeIfPresent(deviceId, (id, old) -> {
+            if (old.online()) {
+                online.decrementAndGet();
+            }
+            return new DeviceHealth(id, false, last, old.bootId(), old.batteryPct(), old.firmware());
+        });
         return DeviceStateRow.presence(deviceId, false, last);
     }
 
     DeviceStateRow heartbeat(Heartbeat hb, long nowMs) {
         Integer battery = hb.hasBatteryPct() ? hb.getBatteryPct() : null;
         String firmware = hb.getFirmware().isEmpty() ? null : hb.getFirmware();
-        devices.put(hb.getDeviceId(), new DeviceHealth(hb.getDeviceId(), true, nowMs, hb.getBootId(), battery, firmware));
+        devices.compute(hb.getDeviceId(), (id, old) -> {
+            if (old == null || !old.online()) {
+                online.incrementAndGet();
+            }
+            return new DeviceHealth(id, true, nowMs, hb.getBootId(), battery, firmware);
+        });
         seen(hb.getDeviceId(), nowMs);
         return new DeviceStateRow(hb.getDeviceId(), true, nowMs, hb.getBootId(), battery, firmware, hb.getUptimeS(),
                 hb.hasWifiRssiDbm() ? hb.getWifiRssiDbm() : null);
@@ -57,7 +74,10 @@ public final class DeviceHealthTracker {
 
     /** Forgets a device that was removed from the configuration. */
     void forget(String deviceId) {
-        devices.remove(deviceId);
+        DeviceHealth removed = devices.remove(deviceId);
+        if (removed != null && removed.online()) {
+            online.decrementAndGet();
+        }
         lastSeen.remove(deviceId);
     }
 
@@ -67,13 +87,7 @@ public final class DeviceHealthTracker {
     }
 
     public int connectedCount() {
-        int online = 0;
-        for (DeviceHealth h : devices.values()) {
-            if (h.online()) {
-                online++;
-            }
-        }
-        return online;
+        return online.get();
     }
 
     /** Every device heard from since start, with its last-seen time brought up to date. */
