@@ -3,13 +3,9 @@ package io.floorgate.gateway.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Types;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,28 +44,9 @@ public final class GroupCommitter implements AutoCloseable {
     private static final int COMMIT_ATTEMPTS = 3;
     private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
-    /**
-     * Events are inserted; only a batch that hits the primary key (a replay older than the in-memory
-     * window, see ReplayWindow) is written again with MERGE, which skips what is already there. Plain
-     * INSERT is the common case and the cheaper one.
-     */
-    private static final String INSERT_EVENT = "INSERT INTO device_event (device_id, boot_id, seq, kind, observed_at,"
-            + " received_at, payload) VALUES (?, ?, ?, ?, ?, ?, ?)";
-    private static final String MERGE_EVENT = "MERGE INTO device_event (device_id, boot_id, seq, kind, observed_at,"
-            + " received_at, payload) KEY (device_id, boot_id, seq) VALUES (?, ?, ?, ?, ?, ?, ?)";
     private static final String UNIQUE_VIOLATION = "23505";
-    private static final String MERGE_STATE = "MERGE INTO device_state t USING (VALUES (CAST(? AS VARCHAR(64)),"
-            + " CAST(? AS BOOLEAN), CAST(? AS TIMESTAMP WITH TIME ZONE), CAST(? AS BIGINT), CAST(? AS INT),"
-            + " CAST(? AS VARCHAR(32)), CAST(? AS BIGINT), CAST(? AS INT)))"
-            + " s (device_id, online, last_seen, boot_id, battery_pct, firmware, uptime_s, wifi_rssi_dbm)"
-            + " ON t.device_id = s.device_id"
-            + " WHEN MATCHED THEN UPDATE SET online = s.online, last_seen = s.last_seen,"
-            + " boot_id = COALESCE(s.boot_id, t.boot_id), battery_pct = COALESCE(s.battery_pct, t.battery_pct),"
-            + " firmware = COALESCE(s.firmware, t.firmware), uptime_s = COALESCE(s.uptime_s, t.uptime_s),"
-            + " wifi_rssi_dbm = COALESCE(s.wifi_rssi_dbm, t.wifi_rssi_dbm), updated_at = CURRENT_TIMESTAMP"
-            + " WHEN NOT MATCHED THEN INSERT (device_id, online, last_seen, boot_id, battery_pct, firmware, uptime_s,"
-            + " wifi_rssi_dbm, updated_at) VALUES (s.device_id, s.online, s.last_seen, s.boot_id, s.battery_pct,"
-            + " s.firmware, s.uptime_s, s.wifi_rssi_dbm, CURRENT_TIMESTAMP)";
+    /** Forces H2's file to the device: what {@code fsyncOnCommit} adds after every commit. */
+    private static final String CHECKPOINT_SYNC = "CHECKPOINT SYNC";
 
     /** A write, or a barrier (write == null) that completes once everything before it is committed. */
     private record Pending(StoreWrite write, Context context, CommitListener listener) {
@@ -153,13 +130,8 @@ public final class GroupCommitter implements AutoCloseable {
 
     private void run() {
         List<Pending> batch = new ArrayList<>(maxBatch);
-        try (Connection connection = database.connect();
-             PreparedStatement insertEvents = connection.prepareStatement(INSERT_EVENT);
-             PreparedStatement mergeEvents = connection.prepareStatement(MERGE_EVENT);
-             PreparedStatement states = connection.prepareStatement(MERGE_STATE);
-             Statement sync = connection.createStatement()) {
+        try (Connection connection = database.connect(); Statements statements = new Statements(connection)) {
             connection.setAutoCommit(false);
-            Statements statements = new Statements(connection, insertEvents, mergeEvents, states, sync);
             while (running || !queue.isEmpty()) {
                 if (!gather(batch)) {
                     continue;
@@ -199,20 +171,54 @@ public final class GroupCommitter implements AutoCloseable {
         return true;
     }
 
-    private record Statements(Connection connection, PreparedStatement insertEvents, PreparedStatement mergeEvents,
-                              PreparedStatement states, Statement sync) {
+    /** The writer's connection and its prepared statements, one per distinct SQL, prepared on first use. */
+    private static final class Statements implements AutoCloseable {
+        private final Connection connection;
+        private final Map<String, PreparedStatement> prepared = new HashMap<>();
+
+        Statements(Connection connection) {
+            this.connection = connection;
+        }
+
+        PreparedStatement of(String sql) throws SQLException {
+            PreparedStatement st = prepared.get(sql);
+            if (st == null) {
+                st = connection.prepareStatement(sql);
+                prepared.put(sql, st);
+            }
+            return st;
+        }
+
+        /** Undoes a failed batch and forgets half-sent statement batches, so a retry starts clean. */
+        void rollbackQuietly() {
+            try {
+                for (PreparedStatement st : prepared.values()) {
+                    st.clearBatch();
+                }
+                connection.rollback();
+            } catch (SQLException e) {
+                LOG.debug("Rollback after a failed commit failed too", e);
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement st : prepared.values()) {
+                st.close();
+            }
+        }
     }
 
     private void commitWithRetries(Statements st, List<Pending> batch) throws InterruptedException {
         SQLException last = null;
-        boolean merge = false;
+        boolean onKeyCollision = false;
         for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
             long start = System.nanoTime();
             try {
-                int writes = writeBatch(merge ? st.mergeEvents() : st.insertEvents(), st.states(), batch);
-                st.connection().commit();
+                int writes = writeBatch(st, batch, onKeyCollision);
+                st.connection.commit();
                 if (fsyncOnCommit) {
-                    st.sync().execute("CHECKPOINT SYNC");
+                    st.of(CHECKPOINT_SYNC).execute();
                 }
                 commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (writes > 0) {
@@ -221,9 +227,9 @@ public final class GroupCommitter implements AutoCloseable {
                 complete(batch, null);
                 return;
             } catch (SQLException e) {
-                rollbackQuietly(st);
-                if (!merge && isUniqueViolation(e)) {
-                    merge = true;
+                st.rollbackQuietly();
+                if (!onKeyCollision && isUniqueViolation(e)) {
+                    onKeyCollision = true;
                     attempt--;
                     continue;
                 }
@@ -246,67 +252,34 @@ public final class GroupCommitter implements AutoCloseable {
         return false;
     }
 
-    private static int writeBatch(PreparedStatement events, PreparedStatement states, List<Pending> batch)
-            throws SQLException {
-        int eventCount = 0;
-        int stateCount = 0;
+    /**
+     * Binds the batch in order. Consecutive writes with the same statement go out as one JDBC batch; a
+     * change of statement sends what was gathered first, so writes to one row never overtake each other.
+     */
+    private static int writeBatch(Statements st, List<Pending> batch, boolean onKeyCollision) throws SQLException {
+        int writes = 0;
+        PreparedStatement open = null;
         for (Pending p : batch) {
-            if (p.write() instanceof EventRow e) {
-                events.setString(1, e.deviceId());
-                events.setLong(2, e.bootId());
-                events.setLong(3, e.seq());
-                events.setString(4, e.kind());
-                events.setObject(5, utc(e.observedAtMs()));
-                events.setObject(6, utc(e.receivedAtMs()));
-                events.setBytes(7, e.payload());
-                events.addBatch();
-                eventCount++;
-            } else if (p.write() instanceof DeviceStateRow s) {
-                states.setString(1, s.deviceId());
-                states.setBoolean(2, s.online());
-                states.setObject(3, utc(s.lastSeenMs()));
-                setNullable(states, 4, s.bootId(), Types.BIGINT);
-                setNullable(states, 5, s.batteryPct(), Types.INTEGER);
-                setNullable(states, 6, s.firmware(), Types.VARCHAR);
-                setNullable(states, 7, s.uptimeS(), Types.BIGINT);
-                setNullable(states, 8, s.wifiRssiDbm(), Types.INTEGER);
-                states.addBatch();
-                stateCount++;
+            StoreWrite write = p.write();
+            if (write == null) {
+                continue;
             }
+            String fallback = write.sqlOnKeyCollision();
+            PreparedStatement statement = st.of(onKeyCollision && fallback != null ? fallback : write.sql());
+            if (statement != open) {
+                if (open != null) {
+                    open.executeBatch();
+                }
+                open = statement;
+            }
+            write.bind(statement);
+            statement.addBatch();
+            writes++;
         }
-        if (eventCount > 0) {
-            events.executeBatch();
-            events.clearBatch();
+        if (open != null) {
+            open.executeBatch();
         }
-        if (stateCount > 0) {
-            states.executeBatch();
-            states.clearBatch();
-        }
-        return eventCount + stateCount;
-    }
-
-    private static void setNullable(PreparedStatement st, int index, Object value, int sqlType) throws SQLException {
-        if (value == null) {
-            st.setNull(index, sqlType);
-        } else {
-            st.setObject(index, value, sqlType);
-        }
-    }
-
-    private static OffsetDateTime utc(long epochMs) {
-        return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMs), ZoneOffset.UTC);
-    }
-
-    /** Undoes a failed batch, and forgets its half-sent statement batches so a retry starts clean. */
-    private static void rollbackQuietly(Statements st) {
-        try {
-            st.insertEvents().clearBatch();
-            st.mergeEvents().clearBatch();
-            st.states().clearBatch();
-            st.connection().rollback();
-        } catch (SQLException e) {
-            LOG.debug("Rollback after a failed commit failed too", e);
-        }
+        return writes;
     }
 
     /**
