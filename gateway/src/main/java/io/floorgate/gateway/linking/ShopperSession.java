@@ -1,0 +1,28 @@
+package io.floorgate.gateway.linking;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A shopper's app checked in to the store.
+ *
+ * @param id               opaque, random, unguessable; used in API paths
+ * @param appInstance      the app installation's own id, as the app sent it
+ * @param customerRef      the store's customer reference, when the shopper gave one (orders link through it)
+ * @param locationConsent  the shopper agreed to be located; without it nothing about them is computed or stored
+ * @param analyticsConsent the shopper agreed to their visit counting in pseudonymized analytics
+ * @param advertisingKey   the key the app derives its rotating BLE ids from (see AdvertisedIds)
+ * @param rotationPeriod   how long one advertised id lasts
+ * @param startedAtMs      check-in time, epoch milliseconds
+ */
+public record ShopperSession(String id, String appInstance, Optional<String> customerRef, boolean locationConsent,
+                             boolean analyticsConsent, byte[] advertisingKey, Duration rotationPeriod,
+                             long startedAtMs) {
+
+    /** Never print the advertising key. */
+    @Override
+    public String toString() {
+        return "ShopperSession[id=" + id + ", locationConsent=" + locationConsent + ", analyticsConsent="
+                + analyticsConsent + "]";
+    }
+}
