@@ -6,12 +6,18 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.config.Zone;
 import io.floorgate.gateway.config.ConfigWatcher;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
 import io.floorgate.gateway.ingest.IngestServices;
 import io.floorgate.gateway.ingest.MqttIngestServer;
-import io.floorgate.gateway.location.ReceiverActivity;
+import io.floorgate.gateway.linking.AdvertisedIdResolver;
+import io.floorgate.gateway.linking.InMemorySessionDirectory;
+import io.floorgate.gateway.location.LocationQuery;
+import io.floorgate.gateway.location.LocationStage;
+import io.floorgate.gateway.location.Wayfinder;
+import io.floorgate.gateway.location.ZoneGraphWayfinder;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
@@ -41,6 +47,12 @@ public final class Gateway {
     private final GatewaySettings settings;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicReference<StoreConfig> config;
+    private final InMemorySessionDirectory sessions = sessionDirectory();
+    private final AdvertisedIdResolver resolver = new AdvertisedIdResolver(System::currentTimeMillis);
+    private volatile Wayfinder wayfinder;
+    private LocationStage location;
+    private String locationDeployment;
+    private long resolverTimer = -1;
     private volatile boolean ready;
     private Database database;
     private GroupCommitter committer;
@@ -56,6 +68,15 @@ public final class Gateway {
         this.vertx = vertx;
         this.settings = settings;
         this.config = new AtomicReference<>(settings.config());
+        this.wayfinder = new ZoneGraphWayfinder(settings.config());
+    }
+
+    /**
+     * The sessions shoppers' apps check in to. An in-memory stand-in until the API's session registry
+     * (issue 3, part 1) is merged; the lead swaps it in here.
+     */
+    private static InMemorySessionDirectory sessionDirectory() {
+        return new InMemorySessionDirectory();
     }
 
     /** Starts a gateway with the store's own configuration and no file to watch. */
@@ -75,11 +96,20 @@ public final class Gateway {
             database = db;
             committer = new GroupCommitter(db, store.ingest().queueCapacity(), store.ingest().commitMaxBatch(),
                     store.ingest().commitInterval(), settings.fsyncOnCommit(), metrics);
+            resolver.attach(sessions);
+            location = new LocationStage(resolver, committer, store.zones().stream().map(Zone::id).toList(),
+                    System::currentTimeMillis, metrics);
             IngestServices services = new IngestServices(vertx, committer, new IngestMetrics(metrics),
-                    new DeviceHealthTracker(metrics), new ReceiverActivity(metrics));
+                    new DeviceHealthTracker(metrics), location);
             mqtt = new MqttIngestServer(store, services, new ReplayStateLoader(db));
+            return vertx.deployVerticle(location);
+        }).compose(deployment -> {
+            locationDeployment = deployment;
+            // Only once deployed: the stage hands session ends to its own context.
+            sessions.subscribe(location);
+            scheduleResolverRefresh();
             return vertx.executeBlocking(() -> {
-                db.markAllDevicesOffline();
+                database.markAllDevicesOffline();
                 return null;
             });
         }).compose(v -> mqtt.listen(store.listeners())).compose(ports -> {
@@ -112,8 +142,20 @@ public final class Gateway {
         retentionTimer = vertx.setPeriodic(RETENTION_PERIOD.toMillis(), id -> sweep.run());
     }
 
+    /**
+     * Rolls the resolver's advertised ids at slot boundaries on a worker: HMACs for thousands of sessions
+     * never run on an event loop.
+     */
+    private void scheduleResolverRefresh() {
+        resolverTimer = vertx.setPeriodic(AdvertisedIdResolver.REFRESH_INTERVAL_MS, id -> vertx.executeBlocking(() -> {
+            resolver.refresh();
+            return null;
+        }).onFailure(e -> LOG.warn("Advertised id refresh failed: {}", e.toString())));
+    }
+
     private void applyConfig(StoreConfig next) {
         StoreConfig previous = config.getAndSet(next);
+        wayfinder = new ZoneGraphWayfinder(next);
         if (!previous.listeners().equals(next.listeners()) || !previous.ingest().equals(next.ingest())
                 || !previous.storeId().equals(next.storeId())) {
             LOG.warn("Listener, ingest and store id changes take effect at the next restart; the rest is applied now");
@@ -139,9 +181,11 @@ public final class Gateway {
         }
         mqtt.stopAccepting();
         vertx.cancelTimer(retentionTimer);
+        vertx.cancelTimer(resolverTimer);
         return vertx.executeBlocking(() -> committer.drain().get())
                 .compose(v -> mqtt.close())
                 .compose(v -> http.close())
+                .compose(v -> vertx.undeploy(locationDeployment))
                 .compose(v -> vertx.executeBlocking(() -> {
                     committer.close();
                     database.close();
@@ -171,5 +215,20 @@ public final class Gateway {
 
     public StoreConfig config() {
         return config.get();
+    }
+
+    /** Where linked shoppers are and how full each zone is, for the API and the ops page. */
+    public LocationQuery locationQuery() {
+        return location;
+    }
+
+    /** Routes over the current configuration's zones; follows configuration reloads. */
+    public Wayfinder wayfinder() {
+        return (sku, fromZone) -> wayfinder.route(sku, fromZone);
+    }
+
+    /** The session directory the location stage follows; tests check shoppers in through it. */
+    public InMemorySessionDirectory sessions() {
+        return sessions;
     }
 }

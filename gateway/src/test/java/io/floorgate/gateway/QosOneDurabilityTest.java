@@ -99,7 +99,7 @@ class QosOneDurabilityTest {
             ble.publish("events", Events.sightings(TestStore.BLE, BOOT, 21).build(), 1).waitForCompletion(10_000);
             assertThat(gw.metric("floorgate_ingest_accepted_total", "channel", "events", "kind", "ble-receiver",
                     "qos", "0")).isEqualTo(20);
-            assertThat(gw.metric("floorgate_location_sightings_total")).isEqualTo(21);
+            assertThat(gw.metric("floorgate_location_sightings_total", "resolved", "false")).isEqualTo(21);
             assertThat(gw.count("SELECT COUNT(*) FROM device_event")).as("only the QoS 1 one").isEqualTo(1);
         }
     }

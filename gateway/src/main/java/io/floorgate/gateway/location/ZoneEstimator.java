@@ -77,6 +77,13 @@ public final class ZoneEstimator {
         }
     }
 
+    /** The gateway stops: closes every open visit at {@code atMs} and forgets everyone. */
+    public void forgetAll(long atMs) {
+        List<Track> all = new ArrayList<>(tracks.values());
+        tracks.clear();
+        all.forEach(track -> track.leave(atMs));
+    }
+
     /**
      * Closes the visits of shoppers no receiver has heard for {@link #LOST_AFTER_MS} and forgets them.
      *

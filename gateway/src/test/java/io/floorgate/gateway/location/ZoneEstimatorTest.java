@@ -106,6 +106,19 @@ class ZoneEstimatorTest {
     }
 
     @Test
+    void forgetAll_whenGatewayStops_thenEveryOpenVisitIsClosed() {
+        Random noise = new Random(1);
+        reportAll(noise, 2.5, T0);
+        estimator.observe("ben", "b-2", "b", -60, T0);
+
+        estimator.forgetAll(T0 + 5_000);
+
+        assertThat(exits).containsExactlyInAnyOrder(new ZoneExit("anna", "a", T0, T0 + 5_000),
+                new ZoneExit("ben", "b", T0, T0 + 5_000));
+        assertThat(estimator.tracked()).isZero();
+    }
+
+    @Test
     void expire_whenNoReceiverHearsTheShopperAnyMore_thenTheVisitEndsWhenLastHeard() {
         Random noise = new Random(1);
         for (int second = 0; second < 5; second++) {

@@ -1,0 +1,244 @@
+package io.floorgate.gateway.location;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+import io.floorgate.config.Device;
+import io.floorgate.gateway.ingest.SightingListener;
+import io.floorgate.gateway.linking.AdvertisedIdResolver;
+import io.floorgate.gateway.linking.SessionListener;
+import io.floorgate.gateway.linking.ShopperSession;
+import io.floorgate.gateway.store.GroupCommitter;
+import io.floorgate.gateway.store.StoreWrite;
+import io.floorgate.gateway.store.ZoneVisitClosed;
+import io.floorgate.gateway.store.ZoneVisitOpened;
+import io.floorgate.proto.v1.DeviceEvent;
+import io.floorgate.proto.v1.Sighting;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+/**
+ * The location stage: from receivers' sighting batches to where each linked shopper is, live occupancy per
+ * zone, and zone visits in H2. QoS 0 sightings are never stored raw; what they mean is (DESIGN, "QoS 1
+ * means durable").
+ *
+ * <p>Threads: {@link #onSightings} runs on the ingest event loop the batch arrived on; it resolves ids
+ * there (a concurrent map lookup) and hands one plain {@link ReceiverBatch} to this verticle's own
+ * context. All estimator and occupancy state lives on that one context, so two receivers' batches for one
+ * shopper arriving on two loops at once are applied one after the other, with no locks. Queries
+ * ({@link #locationOf}, {@link #occupancy}) read what the context publishes, from any thread.
+ *
+ * <p>Unresolved ids (other advertisers, shoppers without location consent) keep no state per id: each
+ * receiver's latest batch leaves only a count, and a zone's anonymous occupancy is the largest count of
+ * its receivers heard within {@link #ANONYMOUS_WINDOW_MS} (the max, not the sum: neighbouring receivers
+ * hear the same phones).
+ *
+ * <p>Bound: at most {@link #MAX_PENDING_BATCHES} batches wait for the stage context; beyond that a
+ * batch is dropped and counted (sightings are QoS 0 and the next batch follows within a second).
+ */
+public final class LocationStage extends VerticleBase implements SightingListener, LocationQuery, SessionListener {
+
+    /** How long a receiver's count of unresolved advertisers stands for its zone: about three report periods. */
+    public static final long ANONYMOUS_WINDOW_MS = 3_000;
+    /** How often occupancy is published and shoppers no longer heard are let go. */
+    public static final long TICK_MS = 1_000;
+    /** About ten seconds of batches from a hundred receivers. */
+    public static final int MAX_PENDING_BATCHES = 1_000;
+
+    /** One resolved sighting: a linked session heard by a receiver. */
+    private record Heard(String sessionId, int rssiDbm) {
+    }
+
+    /** What one receiver's batch means to the stage, handed from the ingest loop to the stage context. */
+    private record ReceiverBatch(String receiverId, String zoneId, long atMs, List<Heard> heard, int unresolved) {
+    }
+
+    /** The number of unresolved advertisers in one receiver's latest batch. */
+    private record AnonymousCount(String zoneId, int count, long atMs) {
+    }
+
+    private final AdvertisedIdResolver resolver;
+    private final GroupCommitter committer;
+    private final List<String> zoneIds;
+    private final LongSupplier clockMs;
+    private final AtomicInteger pending = new AtomicInteger();
+
+    // Published by the stage context, read by any thread.
+    private final Map<String, ShopperLocation> locations = new ConcurrentHashMap<>();
+    private volatile Map<String, ZoneOccupancy> occupancy;
+
+    // Owned by the stage context.
+    private final ZoneEstimator estimator = new ZoneEstimator(new Visits());
+    private final Map<String, Integer> linkedByZone = new HashMap<>();
+    private final Map<String, AnonymousCount> anonymousByReceiver = new HashMap<>();
+
+    private final Counter resolved;
+    private final Counter unresolved;
+    private final Counter zoneChanges;
+    private final Counter batchesDropped;
+    private final Counter visitWritesDropped;
+
+    public LocationStage(AdvertisedIdResolver resolver, GroupCommitter committer, List<String> zoneIds,
+                         LongSupplier clockMs, MeterRegistry metrics) {
+        this.resolver = resolver;
+        this.committer = committer;
+        this.zoneIds = List.copyOf(zoneIds);
+        this.clockMs = clockMs;
+        this.occupancy = publishable(Map.of(), Map.of());
+        this.resolved = sightingsCounter(metrics, "true");
+        this.unresolved = sightingsCounter(metrics, "false");
+        this.zoneChanges = Counter.builder("floorgate.location.zone.changes")
+                .description("Zone entries decided for linked shoppers").register(metrics);
+        this.batchesDropped = Counter.builder("floorgate.location.batches.dropped")
+                .description("Sighting batches dropped because the location stage was behind").register(metrics);
+        this.visitWritesDropped = Counter.builder("floorgate.location.visit.writes.dropped")
+                .description("Zone visit rows not stored because the commit queue was full").register(metrics);
+        for (String zone : this.zoneIds) {
+            Gauge.builder("floorgate.location.occupancy", this, s -> s.occupancy.get(zone).linked())
+                    .description("People in the zone now").tags("zone", zone, "kind", "linked").register(metrics);
+            Gauge.builder("floorgate.location.occupancy", this, s -> s.occupancy.get(zone).anonymous())
+                    .description("People in the zone now").tags("zone", zone, "kind", "anonymous").register(metrics);
+        }
+    }
+
+    private static Counter sightingsCounter(MeterRegistry metrics, String resolved) {
+        return Counter.builder("floorgate.location.sightings")
+                .description("Advertisers heard, summed over all receivers' batches, by whether they resolved to a session")
+                .tag("resolved", resolved).register(metrics);
+    }
+
+    @Override
+    public Future<?> start() {
+        vertx.setPeriodic(TICK_MS, id -> tick());
+        return Future.succeededFuture();
+    }
+
+    /**
+     * On the stage context, at a graceful stop: closes every open visit now, so a restart does not find
+     * visits left open forever. Runs before the committer closes, which commits what is queued.
+     */
+    @Override
+    public Future<?> stop() {
+        estimator.forgetAll(clockMs.getAsLong());
+        locations.clear();
+        return Future.succeededFuture();
+    }
+
+    /** On an ingest event loop: resolves, counts, and hands the batch to the stage context. */
+    @Override
+    public void onSightings(Device receiver, DeviceEvent event, long receivedAtMs) {
+        List<Sighting> sightings = event.getBeaconSightings().getSightingsList();
+        List<Heard> heard = new ArrayList<>();
+        for (Sighting s : sightings) {
+            resolver.resolve(s.getObservedId()).ifPresent(session -> heard.add(new Heard(session, s.getRssiDbm())));
+        }
+        int anonymous = sightings.size() - heard.size();
+        resolved.increment(heard.size());
+        unresolved.increment(anonymous);
+        if (pending.incrementAndGet() > MAX_PENDING_BATCHES) {
+            pending.decrementAndGet();
+            batchesDropped.increment();
+            return;
+        }
+        ReceiverBatch batch = new ReceiverBatch(receiver.id(), receiver.zone(), receivedAtMs, heard, anonymous);
+        context.runOnContext(v -> {
+            pending.decrementAndGet();
+            apply(batch);
+        });
+    }
+
+    /** On the stage context. */
+    private void apply(ReceiverBatch batch) {
+        anonymousByReceiver.put(batch.receiverId(), new AnonymousCount(batch.zoneId(), batch.unresolved(), batch.atMs()));
+        for (Heard h : batch.heard()) {
+            // The session may have ended between resolving on the ingest loop and now: then it stays forgotten.
+            if (resolver.isLinked(h.sessionId())) {
+                estimator.observe(h.sessionId(), batch.receiverId(), batch.zoneId(), h.rssiDbm(), batch.atMs())
+                        .ifPresent(location -> locations.put(h.sessionId(), location));
+            }
+        }
+    }
+
+    /** On the stage context: lets go of shoppers no longer heard and publishes occupancy. */
+    private void tick() {
+        long now = clockMs.getAsLong();
+        estimator.expire(now).forEach(locations::remove);
+        Map<String, Integer> anonymous = new HashMap<>();
+        for (Iterator<AnonymousCount> it = anonymousByReceiver.values().iterator(); it.hasNext(); ) {
+            AnonymousCount c = it.next();
+            if (now - c.atMs() > ANONYMOUS_WINDOW_MS) {
+                it.remove();
+            } else {
+                anonymous.merge(c.zoneId(), c.count(), Math::max);
+            }
+        }
+        occupancy = publishable(linkedByZone, anonymous);
+    }
+
+    private Map<String, ZoneOccupancy> publishable(Map<String, Integer> linked, Map<String, Integer> anonymous) {
+        Map<String, ZoneOccupancy> all = new LinkedHashMap<>();
+        for (String zone : zoneIds) {
+            all.put(zone, new ZoneOccupancy(linked.getOrDefault(zone, 0), anonymous.getOrDefault(zone, 0)));
+        }
+        return Collections.unmodifiableMap(all);
+    }
+
+    @Override
+    public Optional<ShopperLocation> locationOf(String sessionId) {
+        return Optional.ofNullable(locations.get(sessionId));
+    }
+
+    @Override
+    public Map<String, ZoneOccupancy> occupancy() {
+        return occupancy;
+    }
+
+    /** Nothing to compute until the shopper is heard; the resolver, subscribed on its own, links the ids. */
+    @Override
+    public void started(ShopperSession session) {
+    }
+
+    /** On whichever thread ended the session: closes its open visit on the stage context and drops its state. */
+    @Override
+    public void ended(String sessionId) {
+        context.runOnContext(v -> {
+            estimator.forget(sessionId, clockMs.getAsLong());
+            locations.remove(sessionId);
+        });
+    }
+
+    /** Entries and exits, on the stage context: counted, kept in live occupancy, and stored. */
+    private final class Visits implements ZoneChangeListener {
+        @Override
+        public void entered(ZoneEntry entry) {
+            zoneChanges.increment();
+            linkedByZone.merge(entry.zoneId(), 1, Integer::sum);
+            store(new ZoneVisitOpened(entry.sessionId(), entry.zoneId(), entry.atMs()));
+        }
+
+        @Override
+        public void exited(ZoneExit exit) {
+            linkedByZone.merge(exit.zoneId(), -1, Integer::sum);
+            store(new ZoneVisitClosed(exit.sessionId(), exit.enteredAtMs(), exit.exitedAtMs()));
+        }
+
+        /** Zone visits are derived from QoS 0 traffic: when the commit queue is full they are dropped and counted. */
+        private void store(StoreWrite write) {
+            if (!committer.offer(write, null, null)) {
+                visitWritesDropped.increment();
+            }
+        }
+    }
+}

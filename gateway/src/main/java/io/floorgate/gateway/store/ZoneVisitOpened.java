@@ -1,0 +1,22 @@
+package io.floorgate.gateway.store;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/** A linked shopper entered a zone: opens a zone_visit row (closed by {@link ZoneVisitClosed}). */
+public record ZoneVisitOpened(String sessionId, String zoneId, long enteredAtMs) implements StoreWrite {
+
+    private static final String INSERT = "INSERT INTO zone_visit (session_id, zone_id, entered_at) VALUES (?, ?, ?)";
+
+    @Override
+    public String sql() {
+        return INSERT;
+    }
+
+    @Override
+    public void bind(PreparedStatement st) throws SQLException {
+        st.setString(1, sessionId);
+        st.setString(2, zoneId);
+        st.setObject(3, Rows.utc(enteredAtMs));
+    }
+}
