@@ -106,27 +106,33 @@ public final class ZoneEstimator {
         return tracks.size();
     }
 
-    /** One receiver's smoothed view of one phone. */
+    /** One receiver's smoothed view of one phone; the linear power is kept so a decision costs no pow(). */
     private static final class Reading {
         final String zoneId;
         double smoothedDbm;
+        double milliwatts;
         long atMs;
 
         Reading(String zoneId, double dbm, long atMs) {
             this.zoneId = zoneId;
-            this.smoothedDbm = dbm;
             this.atMs = atMs;
+            set(dbm);
         }
 
         void add(double dbm, long nowMs) {
             long dt = nowMs - atMs;
             if (dt >= READING_TTL_MS) {
-                smoothedDbm = dbm;
+                set(dbm);
             } else if (dt > 0) {
                 double alpha = 1 - Math.exp(-(double) dt / SMOOTHING_TIME_CONSTANT_MS);
-                smoothedDbm += alpha * (dbm - smoothedDbm);
+                set(smoothedDbm + alpha * (dbm - smoothedDbm));
             }
             atMs = Math.max(atMs, nowMs);
+        }
+
+        private void set(double dbm) {
+            smoothedDbm = dbm;
+            milliwatts = Math.pow(10, dbm / 10);
         }
     }
 
@@ -165,9 +171,8 @@ public final class ZoneEstimator {
                     it.remove();
                     continue;
                 }
-                double mw = Math.pow(10, r.smoothedDbm / 10);
-                powerByZone.merge(r.zoneId, mw, Double::sum);
-                total += mw;
+                powerByZone.merge(r.zoneId, r.milliwatts, Double::sum);
+                total += r.milliwatts;
             }
             String best = null;
             double bestPower = 0;
