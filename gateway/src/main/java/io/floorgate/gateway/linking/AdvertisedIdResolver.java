@@ -69,8 +69,10 @@ public final class AdvertisedIdResolver implements SessionListener {
         }
         Window window = new Window(session);
         synchronized (window) {
-            windows.put(session.id(), window);
-            window.roll(clockMs.getAsLong());
+            // Told twice (attach races a start): the first window stays.
+            if (windows.putIfAbsent(session.id(), window) == null) {
+                window.roll(clockMs.getAsLong());
+            }
         }
     }
 
