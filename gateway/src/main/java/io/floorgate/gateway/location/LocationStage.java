@@ -96,7 +96,7 @@ public final class LocationStage extends VerticleBase implements SightingListene
         this.committer = committer;
         this.zoneIds = List.copyOf(zoneIds);
         this.clockMs = clockMs;
-        this.occupancy = publishable(Map.of(), Map.of());
+        this.occupancy = snapshot(Map.of(), Map.of());
         this.resolved = sightingsCounter(metrics, "true");
         this.unresolved = sightingsCounter(metrics, "false");
         this.zoneChanges = Counter.builder("floorgate.location.zone.changes")
@@ -184,10 +184,10 @@ public final class LocationStage extends VerticleBase implements SightingListene
                 anonymous.merge(c.zoneId(), c.count(), Math::max);
             }
         }
-        occupancy = publishable(linkedByZone, anonymous);
+        occupancy = snapshot(linkedByZone, anonymous);
     }
 
-    private Map<String, ZoneOccupancy> publishable(Map<String, Integer> linked, Map<String, Integer> anonymous) {
+    private Map<String, ZoneOccupancy> snapshot(Map<String, Integer> linked, Map<String, Integer> anonymous) {
         Map<String, ZoneOccupancy> all = new LinkedHashMap<>();
         for (String zone : zoneIds) {
             all.put(zone, new ZoneOccupancy(linked.getOrDefault(zone, 0), anonymous.getOrDefault(zone, 0)));
