@@ -135,8 +135,11 @@ public final class Gateway {
 
     /** Enforces retention once at start and then every {@link #RETENTION_PERIOD}, on a worker. */
     private void scheduleRetention(RetentionSweeper sweeper) {
-        Runnable sweep = () -> vertx.executeBlocking(
-                () -> sweeper.sweepDeviceEvents(config.get().retention().deviceEvents(), Instant.now()), false)
+        Runnable sweep = () -> vertx.executeBlocking(() -> {
+            Instant now = Instant.now();
+            sweeper.sweepDeviceEvents(config.get().retention().deviceEvents(), now);
+            return sweeper.sweepZoneVisits(config.get().retention().zoneVisits(), now);
+        }, false)
                 .onFailure(e -> LOG.warn("Retention sweep failed: {}", e.toString()));
         sweep.run();
         retentionTimer = vertx.setPeriodic(RETENTION_PERIOD.toMillis(), id -> sweep.run());

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes stored device events older than the configured retention. Runs on a worker thread at a
+ * Deletes stored device events and zone visits older than the configured retention. Runs on a worker thread at a
  * fixed period and deletes in chunks, so a large backlog never holds one long transaction against
  * the group committer.
  */
@@ -24,31 +24,55 @@ public final class RetentionSweeper {
     /** Rows per delete transaction: small enough that ingest commits are not held up behind it. */
     private static final int CHUNK_ROWS = 5_000;
     private static final String DELETE_EVENTS = "DELETE FROM device_event WHERE received_at < ? LIMIT " + CHUNK_ROWS;
+    /** By entry: a visit still open after the whole retention period is as stale as a closed one. */
+    private static final String DELETE_VISITS = "DELETE FROM zone_visit WHERE entered_at < ? LIMIT " + CHUNK_ROWS;
 
     private final Database database;
     private final Counter deleted;
+    private final Counter visitsDeleted;
 
     public RetentionSweeper(Database database, MeterRegistry metrics) {
         this.database = database;
-        this.deleted = Counter.builder("floorgate.store.retention.deleted").tag("table", "device_event")
+        this.deleted = deletedCounter(metrics, "device_event");
+        this.visitsDeleted = deletedCounter(metrics, "zone_visit");
+    }
+
+    private static Counter deletedCounter(MeterRegistry metrics, String table) {
+        return Counter.builder("floorgate.store.retention.deleted").tag("table", table)
                 .description("Rows deleted because they outlived their retention").register(metrics);
     }
 
     /** Deletes device events received longer than {@code retention} ago. Blocking. */
     public long sweepDeviceEvents(Duration retention, Instant now) throws SQLException {
         OffsetDateTime cutoff = OffsetDateTime.ofInstant(now.minus(retention), ZoneOffset.UTC);
+        long total = deleteInChunks(DELETE_EVENTS, cutoff);
+        if (total > 0) {
+            deleted.increment(total);
+            LOG.info("Retention: deleted {} device events received before {}", total, cutoff);
+        }
+        return total;
+    }
+
+    /** Deletes zone visits entered longer than {@code retention} ago. Blocking. */
+    public long sweepZoneVisits(Duration retention, Instant now) throws SQLException {
+        OffsetDateTime cutoff = OffsetDateTime.ofInstant(now.minus(retention), ZoneOffset.UTC);
+        long total = deleteInChunks(DELETE_VISITS, cutoff);
+        if (total > 0) {
+            visitsDeleted.increment(total);
+            LOG.info("Retention: deleted {} zone visits entered before {}", total, cutoff);
+        }
+        return total;
+    }
+
+    private long deleteInChunks(String sql, OffsetDateTime cutoff) throws SQLException {
         long total = 0;
-        try (Connection c = database.connect(); PreparedStatement st = c.prepareStatement(DELETE_EVENTS)) {
+        try (Connection c = database.connect(); PreparedStatement st = c.prepareStatement(sql)) {
             int rows;
             do {
                 st.setObject(1, cutoff);
                 rows = st.executeUpdate();
                 total += rows;
             } while (rows == CHUNK_ROWS);
-        }
-        if (total > 0) {
-            deleted.increment(total);
-            LOG.info("Retention: deleted {} device events received before {}", total, cutoff);
         }
         return total;
     }

@@ -45,4 +45,31 @@ class RetentionSweeperTest {
             }
         }
     }
+
+    @Test
+    void sweep_whenZoneVisitsOutliveRetention_thenOnlyTheOldOnesAreDeleted() throws Exception {
+        Instant now = Instant.parse("2026-11-22T12:00:00Z");
+        try (Database db = Database.open(dataDir)) {
+            GroupCommitter committer = new GroupCommitter(db, 1_000, 1000, Duration.ofMillis(1), false,
+                    new SimpleMeterRegistry());
+            long old = now.minus(Duration.ofDays(40)).toEpochMilli();
+            long recent = now.minus(Duration.ofDays(1)).toEpochMilli();
+            committer.offer(new ZoneVisitOpened("anna", "pickup", old), null, null);
+            committer.offer(new ZoneVisitClosed("anna", old, old + 60_000), null, null);
+            committer.offer(new ZoneVisitOpened("anna", "entrance", recent), null, null);
+            committer.drain().get();
+            committer.close();
+
+            long deleted = new RetentionSweeper(db, new SimpleMeterRegistry())
+                    .sweepZoneVisits(Duration.ofDays(30), now);
+
+            assertThat(deleted).isEqualTo(1);
+            try (Connection c = db.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT zone_id FROM zone_visit")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("entrance");
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
 }
