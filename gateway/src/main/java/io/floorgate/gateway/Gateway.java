@@ -3,15 +3,30 @@ package io.floorgate.gateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.config.Zone;
+import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
 import io.floorgate.gateway.ingest.IngestServices;
 import io.floorgate.gateway.ingest.MqttIngestServer;
+import io.floorgate.gateway.linking.SessionDirectory;
+import io.floorgate.gateway.linking.SessionExpiry;
+import io.floorgate.gateway.linking.SessionRegistry;
+import io.floorgate.gateway.linking.SessionTable;
+import io.floorgate.gateway.linking.StoredSession;
+import io.floorgate.gateway.location.LocationQuery;
 import io.floorgate.gateway.location.ReceiverActivity;
+import io.floorgate.gateway.location.ShopperLocation;
+import io.floorgate.gateway.location.Wayfinder;
+import io.floorgate.gateway.location.ZoneOccupancy;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
@@ -22,6 +37,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -29,8 +45,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running store gateway: storage, the device MQTT server, the HTTP endpoints and the
- * configuration watcher, started in that order and stopped in reverse.
+ * One running store gateway: storage, the shopper sessions restored from it, the device MQTT server, the HTTP
+ * endpoints (health, metrics, the app API) and the configuration watcher, started in that order and stopped in
+ * reverse.
  */
 public final class Gateway {
 
@@ -44,6 +61,9 @@ public final class Gateway {
     private volatile boolean ready;
     private Database database;
     private GroupCommitter committer;
+    private SessionRegistry sessions;
+    private SessionExpiry sessionExpiry;
+    private Buffer openApiDocument;
     private MqttIngestServer mqtt;
     private HttpServer http;
     private ConfigWatcher watcher;
@@ -78,15 +98,24 @@ public final class Gateway {
             IngestServices services = new IngestServices(vertx, committer, new IngestMetrics(metrics),
                     new DeviceHealthTracker(metrics), new ReceiverActivity(metrics));
             mqtt = new MqttIngestServer(store, services, new ReplayStateLoader(db));
+            sessions = new SessionRegistry(committer, () -> config.get().sessions(), System::currentTimeMillis,
+                    metrics);
+            SessionTable sessionTable = new SessionTable(db);
+            sessionExpiry = new SessionExpiry(vertx, sessions, sessionTable, () -> config.get().retention().sessions());
             return vertx.executeBlocking(() -> {
                 db.markAllDevicesOffline();
-                return null;
+                openApiDocument = ApiRoutes.loadOpenApiDocument();
+                return sessionTable.restore(System.currentTimeMillis(), store.sessions().inactivityTimeout());
             });
-        }).compose(v -> mqtt.listen(store.listeners())).compose(ports -> {
+        }).compose(restored -> {
+            restoreSessions(restored);
+            return mqtt.listen(store.listeners());
+        }).compose(ports -> {
             mqttPort = ports[0];
             mqttTlsPort = ports[1];
             Router router = Router.router(vertx);
             new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
+            new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApiDocument).mount(router);
             return vertx.createHttpServer(new HttpServerOptions().setHost(store.listeners().host()))
                     .requestHandler(router).listen(store.listeners().httpPort());
         }).map(server -> {
@@ -96,11 +125,43 @@ public final class Gateway {
                 watcher.start();
             });
             scheduleRetention(new RetentionSweeper(database, metrics));
+            sessionExpiry.start();
             ready = true;
             LOG.info("Floorgate store {} ready: MQTT on {}{}, HTTP on {}, data in {}", store.storeId(), mqttPort,
                     mqttTlsPort > 0 ? " (TLS on " + mqttTlsPort + ")" : "", http.actualPort(), settings.dataDir());
             return null;
         });
+    }
+
+    private void restoreSessions(List<StoredSession> restored) {
+        sessions.restore(restored);
+        if (!restored.isEmpty()) {
+            LOG.info("{} shopper session(s) restored", restored.size());
+        }
+    }
+
+    /**
+     * Where shoppers are. Until the location stage is wired in here, nobody is located and every zone is empty, so
+     * the API answers {@code location_unknown} and routes that start nowhere.
+     */
+    private LocationQuery locationQuery() {
+        return new LocationQuery() {
+            @Override
+            public Optional<ShopperLocation> locationOf(String sessionId) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Map<String, ZoneOccupancy> occupancy() {
+                return config.get().zones().stream().collect(Collectors.toUnmodifiableMap(
+                        Zone::id, zone -> new ZoneOccupancy(0, 0)));
+            }
+        };
+    }
+
+    /** Routes to products. Until the location stage's wayfinder is wired in here, no product is found. */
+    private Wayfinder wayfinder() {
+        return (sku, fromZone) -> Optional.empty();
     }
 
     /** Enforces retention once at start and then every {@link #RETENTION_PERIOD}, on a worker. */
@@ -139,6 +200,7 @@ public final class Gateway {
         }
         mqtt.stopAccepting();
         vertx.cancelTimer(retentionTimer);
+        sessionExpiry.stop();
         return vertx.executeBlocking(() -> committer.drain().get())
                 .compose(v -> mqtt.close())
                 .compose(v -> http.close())
@@ -167,6 +229,11 @@ public final class Gateway {
     /** The H2 URL; another connection in the same JVM sees the gateway's committed rows. */
     public String jdbcUrl() {
         return database.jdbcUrl();
+    }
+
+    /** The shopper sessions open now, for the stages that link sightings and orders to them. */
+    public SessionDirectory sessions() {
+        return sessions;
     }
 
     public StoreConfig config() {
