@@ -96,22 +96,31 @@ public final class ApiRoutes {
     public void mount(Router router) {
         ErrorResponses.install(router);
         router.route(PREFIX + "/*").handler(this::countResponse).failureHandler(ErrorResponses::fail);
-        route(router, HttpMethod.POST, "/sessions").handler(ApiRoutes::requireJson)
-                .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(this::checkIn);
-        route(router, HttpMethod.DELETE, "/sessions/:sessionId").handler(this::checkOut);
-        route(router, HttpMethod.GET, "/sessions/:sessionId/location").handler(this::location);
-        route(router, HttpMethod.GET, "/wayfinding").handler(this::wayfinding);
-        route(router, HttpMethod.GET, "/openapi.yaml").handler(ctx -> ctx.response()
+        route(router, HttpMethod.POST, "/sessions", true).handler(this::checkIn);
+        route(router, HttpMethod.DELETE, "/sessions/:sessionId", false).handler(this::checkOut);
+        route(router, HttpMethod.GET, "/sessions/:sessionId/location", false).handler(this::location);
+        route(router, HttpMethod.GET, "/wayfinding", false).handler(this::wayfinding);
+        route(router, HttpMethod.GET, "/openapi.yaml", false).handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(openApiDocument));
     }
 
-    /** A route labelled with its template, so that its responses are counted under it. */
-    private static io.vertx.ext.web.Route route(Router router, HttpMethod method, String path) {
+    /**
+     * A route whose responses are counted under its template. The template is noted by a route of its own, ahead
+     * of the returned one, because Vert.x wants a body handler first on its route, and the label (and the media type
+     * check, which comes before the body is read) must be in place before the body handler can refuse a body.
+     */
+    private static io.vertx.ext.web.Route route(Router router, HttpMethod method, String path, boolean jsonBody) {
         String label = method.name() + " " + PREFIX + path;
-        return router.route(method, PREFIX + path).handler(ctx -> {
+        io.vertx.ext.web.Route first = router.route(method, PREFIX + path).handler(ctx -> {
             ctx.put(ROUTE_LABEL, label);
             ctx.next();
         });
+        io.vertx.ext.web.Route handling = router.route(method, PREFIX + path);
+        if (jsonBody) {
+            first.handler(ApiRoutes::requireJson);
+            handling.handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        }
+        return handling;
     }
 
     private void countResponse(RoutingContext ctx) {
