@@ -77,6 +77,7 @@ public final class SessionRegistry implements SessionDirectory {
     /** Open sessions plus check-ins waiting for their commit: what the bound is checked against. */
     private final AtomicInteger admitted = new AtomicInteger();
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+    private final int maxOpen;
     private final GroupCommitter committer;
     private final Supplier<Sessions> settings;
     private final LongSupplier clock;
@@ -90,6 +91,13 @@ public final class SessionRegistry implements SessionDirectory {
      */
     public SessionRegistry(GroupCommitter committer, Supplier<Sessions> settings, LongSupplier clock,
                            MeterRegistry metrics) {
+        this(MAX_OPEN_SESSIONS, committer, settings, clock, metrics);
+    }
+
+    /** @param maxOpen the bound on open sessions; tests reach a small one without opening thousands */
+    SessionRegistry(int maxOpen, GroupCommitter committer, Supplier<Sessions> settings, LongSupplier clock,
+                    MeterRegistry metrics) {
+        this.maxOpen = maxOpen;
         this.committer = committer;
         this.settings = settings;
         this.clock = clock;
@@ -119,11 +127,11 @@ public final class SessionRegistry implements SessionDirectory {
 
     /** Completes with the new session once its row is committed, or fails with {@link SessionRefused}. */
     public Future<CheckIn> checkIn(CheckInRequest request) {
-        if (admitted.incrementAndGet() > MAX_OPEN_SESSIONS) {
+        if (admitted.incrementAndGet() > maxOpen) {
             admitted.decrementAndGet();
             refusedAtLimit.increment();
             return Future.failedFuture(new SessionRefused(SessionRefused.Reason.SESSION_LIMIT,
-                    "the store has " + MAX_OPEN_SESSIONS + " open sessions, its limit; try again later"));
+                    "the store has " + maxOpen + " open sessions, its limit; try again later"));
         }
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(TOKEN_BYTES));
         byte[] tokenHash = sha256(token);
