@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 
 import io.vertx.core.json.JsonObject;
 
-/** The shopper app's side of the API, over real HTTP, against a {@link RunningGateway}. */
+/** The shopper app's side of the API, over real HTTP, against a {@link RunningGateway} or any server on a port. */
 public final class AppClient {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -16,10 +16,14 @@ public final class AppClient {
     public record Session(String id, String token, JsonObject checkIn) {
     }
 
-    private final RunningGateway gateway;
+    private final int httpPort;
 
     public AppClient(RunningGateway gateway) {
-        this.gateway = gateway;
+        this(gateway.gateway().httpPort());
+    }
+
+    public AppClient(int httpPort) {
+        this.httpPort = httpPort;
     }
 
     public static String checkInBody(boolean locationConsent) {
@@ -55,7 +59,7 @@ public final class AppClient {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.gateway().httpPort() + path));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path));
     }
 
     private static HttpRequest.Builder authorized(HttpRequest.Builder request, String token) {
