@@ -167,17 +167,18 @@ public final class SessionRegistry implements SessionDirectory {
 
     /**
      * Checks a token against a session and, when it matches, counts the session as active now. A session being
-     * checked out or expired answers {@link Authentication.UnknownSession}, as one already gone does.
+     * checked out, or idle past the timeout, answers {@link Authentication.UnknownSession}, as one already gone does.
      */
     public Authentication authenticate(String sessionId, String token) {
         Open open = byId.get(sessionId);
-        if (open == null || open.ending.get()) {
+        long now = clock.getAsLong();
+        if (open == null || !usable(open, now)) {
             return new Authentication.UnknownSession();
         }
         if (!MessageDigest.isEqual(open.tokenHash, sha256(token))) {
             return new Authentication.WrongToken();
         }
-        open.lastActiveMs = clock.getAsLong();
+        open.lastActiveMs = now;
         return new Authentication.Granted(open.session);
     }
 
@@ -187,11 +188,20 @@ public final class SessionRegistry implements SessionDirectory {
      */
     public Optional<ShopperSession> authenticate(String token) {
         Open open = byTokenHash.get(HEX.formatHex(sha256(token)));
-        if (open == null || open.ending.get()) {
+        long now = clock.getAsLong();
+        if (open == null || !usable(open, now)) {
             return Optional.empty();
         }
-        open.lastActiveMs = clock.getAsLong();
+        open.lastActiveMs = now;
         return Optional.of(open.session);
+    }
+
+    /**
+     * Not being ended, and not idle past the timeout: a request between the timeout and the next sweep must not
+     * revive a session that has expired in all but the writing.
+     */
+    private boolean usable(Open open, long now) {
+        return !open.ending.get() && now - open.lastActiveMs < settings.get().inactivityTimeout().toMillis();
     }
 
     /**

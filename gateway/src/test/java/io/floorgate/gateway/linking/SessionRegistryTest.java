@@ -85,6 +85,17 @@ class SessionRegistryTest {
     }
 
     @Test
+    void authenticate_whenIdlePastTheTimeoutBeforeTheSweep_thenTheSessionIsAlreadyGone() throws Exception {
+        CheckIn checkIn = await(registry.checkIn(REQUEST));
+        clock.addAndGet(TIMEOUT.toMillis());
+
+        assertThat(registry.authenticate(checkIn.session().id(), checkIn.token()))
+                .isInstanceOf(Authentication.UnknownSession.class);
+        assertThat(registry.sweep().expired()).extracting(SessionActivity::sessionId)
+                .containsExactly(checkIn.session().id());
+    }
+
+    @Test
     void sweep_whenASessionWasActiveWithinTheTimeout_thenItStaysOpenAndItsActivityIsWrittenOnce() throws Exception {
         CheckIn checkIn = await(registry.checkIn(REQUEST));
         clock.addAndGet(Duration.ofSeconds(30).toMillis());
