@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the gateway's settings sections (limits, listeners, ingest, upstream, retention). Every field has a default,
+ * Reads the gateway's settings sections (limits, listeners, ingest, upstream, retention, sessions). Every field has a default,
  * so each section may be left out; a section with a wrong field reads as null (the problem is reported).
  */
 final class SettingsReader {
@@ -25,6 +25,8 @@ final class SettingsReader {
     static final List<String> UPSTREAM_KEYS = List.of("brokerUri", "clientId", "summaryWindow", "outboxMaxRows",
             "outboxMaxAge", "hashKey", "hashKeyEnv");
     static final List<String> RETENTION_KEYS = List.of("deviceEvents", "zoneVisits", "sessions", "orders", "outbox");
+    static final List<String> SESSIONS_KEYS = List.of("inactivityTimeout", "rotationPeriod", "systemClientToken",
+            "systemClientTokenEnv");
 
     static final int DEFAULT_MAX_EVENT_BYTES = 16 * 1024;
     static final int MIN_MAX_EVENT_BYTES = 64;
@@ -70,6 +72,17 @@ final class SettingsReader {
     static final Duration DEFAULT_SESSIONS_RETENTION = Duration.ofDays(7);
     static final Duration DEFAULT_ORDERS_RETENTION = Duration.ofDays(90);
     static final Duration DEFAULT_OUTBOX_RETENTION = Duration.ofDays(7);
+
+    static final Duration DEFAULT_INACTIVITY_TIMEOUT = Duration.ofMinutes(30);
+    static final Duration MIN_INACTIVITY_TIMEOUT = Duration.ofMinutes(1);
+    static final Duration MAX_INACTIVITY_TIMEOUT = Duration.ofDays(7);
+    static final Duration DEFAULT_ROTATION_PERIOD = Duration.ofSeconds(60);
+    /** Shorter slots cost the app battery and widen the resolver's three-slot window for little privacy gain. */
+    static final Duration MIN_ROTATION_PERIOD = Duration.ofSeconds(10);
+    /** Longer than an hour, one advertised id follows a shopper through most of a visit. */
+    static final Duration MAX_ROTATION_PERIOD = Duration.ofHours(1);
+    /** The order system's token guards every order in the store; 24 characters keeps it out of brute-force reach. */
+    static final int MIN_SYSTEM_CLIENT_TOKEN_LENGTH = 24;
 
     private final SecretReader secrets;
     private final Path baseDir;
@@ -189,6 +202,20 @@ final class SettingsReader {
         return anyNull(deviceEvents, zoneVisits, sessions, orders, outbox)
                 ? null
                 : new Retention(deviceEvents, zoneVisits, sessions, orders, outbox);
+    }
+
+    Sessions sessions(MappingCursor m) {
+        Duration inactivity = m.value("inactivityTimeout",
+                n -> n.duration(MIN_INACTIVITY_TIMEOUT, MAX_INACTIVITY_TIMEOUT), DEFAULT_INACTIVITY_TIMEOUT);
+        Duration rotation = m.value("rotationPeriod",
+                n -> n.duration(MIN_ROTATION_PERIOD, MAX_ROTATION_PERIOD), DEFAULT_ROTATION_PERIOD);
+        Optional<String> token = Optional.empty();
+        boolean tokenOk = true;
+        if (SecretReader.isGiven(m, "systemClientToken", "systemClientTokenEnv")) {
+            token = secrets.read(m, "systemClientToken", "systemClientTokenEnv", MIN_SYSTEM_CLIENT_TOKEN_LENGTH);
+            tokenOk = token.isPresent();
+        }
+        return !tokenOk || anyNull(inactivity, rotation) ? null : new Sessions(inactivity, rotation, token);
     }
 
     private static Duration retention(MappingCursor m, String key, Duration defaultValue) {

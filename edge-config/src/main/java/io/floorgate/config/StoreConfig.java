@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  * @param ingest   group-commit tuning
  * @param upstream the chain's upstream broker
  * @param retention how long stored rows are kept
+ * @param sessions  shopper sessions: inactivity, id rotation, the order system's token
  */
 public record StoreConfig(
         Path source,
@@ -40,7 +41,8 @@ public record StoreConfig(
         Listeners listeners,
         Ingest ingest,
         Upstream upstream,
-        Retention retention) {
+        Retention retention,
+        Sessions sessions) {
 
     public StoreConfig {
         zones = List.copyOf(zones);
@@ -64,6 +66,6 @@ public record StoreConfig(
     /** The same configuration listening elsewhere: tests bind port 0, the CLI overrides ports. */
     public StoreConfig withListeners(Listeners newListeners) {
         return new StoreConfig(source, storeId, chainId, name, floorPlan, zones, devices, products,
-                pickup, limits, newListeners, ingest, upstream, retention);
+                pickup, limits, newListeners, ingest, upstream, retention, sessions);
     }
 }

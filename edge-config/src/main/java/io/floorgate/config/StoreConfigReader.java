@@ -36,7 +36,7 @@ final class StoreConfigReader {
     static final Duration MAX_SERVICE_LEVEL = Duration.ofDays(1);
 
     private static final List<String> TOP_KEYS = List.of("store", "floorPlan", "zones", "devices", "products",
-            "pickup", "limits", "listeners", "ingest", "upstream", "retention");
+            "pickup", "limits", "listeners", "ingest", "upstream", "retention", "sessions");
     private static final List<String> STORE_KEYS = List.of("id", "chain", "name");
     private static final List<String> FLOOR_PLAN_KEYS = List.of("widthM", "depthM");
     private static final List<String> ZONE_KEYS = List.of("id", "name", "kind", "polygon", "adjacent");
@@ -83,7 +83,8 @@ final class StoreConfigReader {
                     top.section("ingest", SettingsReader.INGEST_KEYS).map(settings::ingest).orElse(null),
                     top.section("upstream", SettingsReader.UPSTREAM_KEYS)
                             .map(m -> settings.upstream(m, storeId)).orElse(null),
-                    top.section("retention", SettingsReader.RETENTION_KEYS).map(settings::retention).orElse(null));
+                    top.section("retention", SettingsReader.RETENTION_KEYS).map(settings::retention).orElse(null),
+                    top.section("sessions", SettingsReader.SESSIONS_KEYS).map(settings::sessions).orElse(null));
         });
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,32 @@ class StoreConfigLoaderTest {
         assertThat(config.retention()).isEqualTo(new Retention(Duration.ofDays(30), Duration.ofDays(30),
                 Duration.ofDays(7), Duration.ofDays(90), Duration.ofDays(7)));
         assertThat(config.device("ble-1").orElseThrow().secret()).isEqualTo("twelve-chars-ok");
+        assertThat(config.sessions()).isEqualTo(new Sessions(Duration.ofMinutes(30), Duration.ofSeconds(60),
+                Optional.empty()));
+    }
+
+    @Test
+    void parse_whenSessionsAreGiven_thenTimeoutRotationAndTokenAreRead() throws Exception {
+        StoreConfig config = StoreConfigLoader.parse(FILE, VALID + """
+                sessions: { inactivityTimeout: 2h, rotationPeriod: 15s, systemClientTokenEnv: ORDER_TOKEN }
+                """, Map.of("ORDER_TOKEN", "a-token-of-twenty-four-chars")::get);
+
+        assertThat(config.sessions().inactivityTimeout()).isEqualTo(Duration.ofHours(2));
+        assertThat(config.sessions().rotationPeriod()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.sessions().systemClientToken()).contains("a-token-of-twenty-four-chars");
+        assertThat(config.sessions().toString()).doesNotContain("a-token-of-twenty-four-chars");
+    }
+
+    @Test
+    void parse_whenSessionsAreOutOfRangeOrTheTokenIsShort_thenEachIsAProblemAndNothingIsClamped() {
+        List<ConfigProblem> problems = problemsOf(VALID + """
+                sessions: { inactivityTimeout: 30s, rotationPeriod: 2h, systemClientToken: "too-short-a-token" }
+                """);
+
+        assertThat(problems).extracting(ConfigProblem::field).containsExactly(
+                "sessions.inactivityTimeout", "sessions.rotationPeriod", "sessions.systemClientToken");
+        assertThat(problems).extracting(ConfigProblem::line).containsOnly(19);
+        assertThat(problems.get(2).message()).contains("at least 24").doesNotContain("too-short-a-token");
     }
 
     @Test

@@ -3,17 +3,23 @@ package io.floorgate.gateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
+import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
 import io.floorgate.gateway.ingest.IngestServices;
 import io.floorgate.gateway.ingest.MqttIngestServer;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
-import io.floorgate.gateway.linking.InMemorySessionDirectory;
+import io.floorgate.gateway.linking.SessionDirectory;
+import io.floorgate.gateway.linking.SessionExpiry;
+import io.floorgate.gateway.linking.SessionRegistry;
+import io.floorgate.gateway.linking.SessionTable;
+import io.floorgate.gateway.linking.StoredSession;
 import io.floorgate.gateway.location.LocationQuery;
 import io.floorgate.gateway.location.LocationStage;
 import io.floorgate.gateway.location.Wayfinder;
@@ -28,6 +34,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -35,8 +42,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running store gateway: storage, the device MQTT server, the HTTP endpoints and the
- * configuration watcher, started in that order and stopped in reverse.
+ * One running store gateway: storage, the shopper sessions restored from it, the device MQTT server, the HTTP
+ * endpoints (health, metrics, the app API) and the configuration watcher, started in that order and stopped in
+ * reverse.
  */
 public final class Gateway {
 
@@ -47,7 +55,6 @@ public final class Gateway {
     private final GatewaySettings settings;
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicReference<StoreConfig> config;
-    private final InMemorySessionDirectory sessions = sessionDirectory();
     private final AdvertisedIdResolver resolver = new AdvertisedIdResolver(System::currentTimeMillis);
     private volatile Wayfinder wayfinder;
     private LocationStage location;
@@ -56,6 +63,9 @@ public final class Gateway {
     private volatile boolean ready;
     private Database database;
     private GroupCommitter committer;
+    private SessionRegistry sessions;
+    private SessionExpiry sessionExpiry;
+    private Buffer openApiDocument;
     private MqttIngestServer mqtt;
     private HttpServer http;
     private ConfigWatcher watcher;
@@ -69,14 +79,6 @@ public final class Gateway {
         this.settings = settings;
         this.config = new AtomicReference<>(settings.config());
         this.wayfinder = new ZoneGraphWayfinder(settings.config());
-    }
-
-    /**
-     * The sessions shoppers' apps check in to. An in-memory stand-in until the API's session registry
-     * (issue 3, part 1) is merged; the lead swaps it in here.
-     */
-    private static InMemorySessionDirectory sessionDirectory() {
-        return new InMemorySessionDirectory();
     }
 
     /** Starts a gateway with the store's own configuration and no file to watch. */
@@ -96,27 +98,37 @@ public final class Gateway {
             database = db;
             committer = new GroupCommitter(db, store.ingest().queueCapacity(), store.ingest().commitMaxBatch(),
                     store.ingest().commitInterval(), settings.fsyncOnCommit(), metrics);
-            resolver.attach(sessions);
             location = new LocationStage(resolver, committer, store.zones().stream().map(Zone::id).toList(),
                     System::currentTimeMillis, metrics);
             IngestServices services = new IngestServices(vertx, committer, new IngestMetrics(metrics),
                     new DeviceHealthTracker(metrics), location);
             mqtt = new MqttIngestServer(store, services, new ReplayStateLoader(db));
+            sessions = new SessionRegistry(committer, () -> config.get().sessions(), System::currentTimeMillis,
+                    metrics);
+            SessionTable sessionTable = new SessionTable(db);
+            sessionExpiry = new SessionExpiry(vertx, sessions, sessionTable, () -> config.get().retention().sessions());
+            return vertx.executeBlocking(() -> {
+                db.markAllDevicesOffline();
+                openApiDocument = ApiRoutes.loadOpenApiDocument();
+                return sessionTable.restore(System.currentTimeMillis(), store.sessions().inactivityTimeout());
+            });
+        }).compose(restored -> {
+            restoreSessions(restored);
+            // After the restore, so that the resolver holds the ids of the sessions that came back.
+            resolver.attach(sessions);
             return vertx.deployVerticle(location);
         }).compose(deployment -> {
             locationDeployment = deployment;
             // Only once deployed: the stage hands session ends to its own context.
             sessions.subscribe(location);
             scheduleResolverRefresh();
-            return vertx.executeBlocking(() -> {
-                database.markAllDevicesOffline();
-                return null;
-            });
-        }).compose(v -> mqtt.listen(store.listeners())).compose(ports -> {
+            return mqtt.listen(store.listeners());
+        }).compose(ports -> {
             mqttPort = ports[0];
             mqttTlsPort = ports[1];
             Router router = Router.router(vertx);
             new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
+            new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApiDocument).mount(router);
             return vertx.createHttpServer(new HttpServerOptions().setHost(store.listeners().host()))
                     .requestHandler(router).listen(store.listeners().httpPort());
         }).map(server -> {
@@ -126,11 +138,19 @@ public final class Gateway {
                 watcher.start();
             });
             scheduleRetention(new RetentionSweeper(database, metrics));
+            sessionExpiry.start();
             ready = true;
             LOG.info("Floorgate store {} ready: MQTT on {}{}, HTTP on {}, data in {}", store.storeId(), mqttPort,
                     mqttTlsPort > 0 ? " (TLS on " + mqttTlsPort + ")" : "", http.actualPort(), settings.dataDir());
             return null;
         });
+    }
+
+    private void restoreSessions(List<StoredSession> restored) {
+        sessions.restore(restored);
+        if (!restored.isEmpty()) {
+            LOG.info("{} shopper session(s) restored", restored.size());
+        }
     }
 
     /** Enforces retention once at start and then every {@link #RETENTION_PERIOD}, on a worker. */
@@ -185,6 +205,7 @@ public final class Gateway {
         mqtt.stopAccepting();
         vertx.cancelTimer(retentionTimer);
         vertx.cancelTimer(resolverTimer);
+        sessionExpiry.stop();
         return vertx.executeBlocking(() -> committer.drain().get())
                 .compose(v -> mqtt.close())
                 .compose(v -> http.close())
@@ -216,6 +237,11 @@ public final class Gateway {
         return database.jdbcUrl();
     }
 
+    /** The shopper sessions open now, for the stages that link sightings and orders to them. */
+    public SessionDirectory sessions() {
+        return sessions;
+    }
+
     public StoreConfig config() {
         return config.get();
     }
@@ -230,8 +256,4 @@ public final class Gateway {
         return (sku, fromZone) -> wayfinder.route(sku, fromZone);
     }
 
-    /** The session directory the location stage follows; tests check shoppers in through it. */
-    public InMemorySessionDirectory sessions() {
-        return sessions;
-    }
 }

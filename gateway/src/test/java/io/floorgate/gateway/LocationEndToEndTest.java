@@ -3,6 +3,7 @@ package io.floorgate.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -15,12 +16,14 @@ import io.floorgate.config.StoreConfigLoader;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.location.ShopperLocation;
 import io.floorgate.gateway.location.ZoneOccupancy;
+import io.floorgate.gateway.testing.AppClient;
 import io.floorgate.gateway.testing.RunningGateway;
 import io.floorgate.gateway.testing.Shoppers;
 import io.floorgate.gateway.testing.TestDevice;
 import io.floorgate.proto.v1.BeaconSightings;
 import io.floorgate.proto.v1.DeviceEvent;
 import io.floorgate.proto.v1.Sighting;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,15 +42,15 @@ class LocationEndToEndTest {
             throws Exception {
         StoreConfig demo = StoreConfigLoader.loadDemo()
                 .withListeners(new Listeners("127.0.0.1", 0, 0, Optional.empty()));
-        ShopperSession anna = Shoppers.session("anna", true);
-        ShopperSession bob = Shoppers.session("bob", false);
         try (RunningGateway gw = RunningGateway.start(demo, dataDir);
              TestDevice pickup1 = receiver(gw, "ble-pickup-1");
              TestDevice pickup2 = receiver(gw, "ble-pickup-2");
              TestDevice entrance = receiver(gw, "ble-entrance-1")) {
             Gateway gateway = gw.gateway();
-            gateway.sessions().start(anna);
-            gateway.sessions().start(bob);
+            AppClient app = new AppClient(gw);
+            Shoppers.CheckedIn annaApp = Shoppers.checkIn(app, demo.storeId(), true);
+            ShopperSession anna = annaApp.session();
+            ShopperSession bob = Shoppers.checkIn(app, demo.storeId(), false).session();
 
             for (long seq = 1; seq <= 3; seq++) {
                 long now = System.currentTimeMillis();
@@ -56,9 +59,12 @@ class LocationEndToEndTest {
                 publish(entrance, "ble-entrance-1", seq, anna, bob, -84, now);
             }
 
-            await().atMost(WAIT).untilAsserted(() -> assertThat(gateway.locationQuery().locationOf("anna"))
+            await().atMost(WAIT).untilAsserted(() -> assertThat(gateway.locationQuery().locationOf(anna.id()))
                     .map(ShopperLocation::zoneId).contains("pickup"));
-            assertThat(gateway.locationQuery().locationOf("bob")).as("no location consent").isEmpty();
+            assertThat(gateway.locationQuery().locationOf(bob.id())).as("no location consent").isEmpty();
+            HttpResponse<String> located = app.get("/api/v1/sessions/" + anna.id() + "/location", annaApp.token());
+            assertThat(located.statusCode()).isEqualTo(200);
+            assertThat(new JsonObject(located.body()).getString("zoneId")).isEqualTo("pickup");
             await().atMost(WAIT).untilAsserted(() -> {
                 Map<String, ZoneOccupancy> occupancy = gateway.locationQuery().occupancy();
                 assertThat(occupancy.get("pickup")).isEqualTo(new ZoneOccupancy(1, 2));
@@ -66,20 +72,20 @@ class LocationEndToEndTest {
                 assertThat(occupancy).hasSize(demo.zones().size());
             });
             await().atMost(WAIT).untilAsserted(() -> assertThat(gw.count(
-                    "SELECT COUNT(*) FROM zone_visit WHERE session_id = 'anna' AND zone_id = 'pickup'"
+                    "SELECT COUNT(*) FROM zone_visit WHERE session_id = '" + anna.id() + "' AND zone_id = 'pickup'"
                             + " AND exited_at IS NULL")).isEqualTo(1));
-            assertThat(gw.count("SELECT COUNT(*) FROM zone_visit WHERE session_id = 'bob'")).isZero();
+            assertThat(gw.count("SELECT COUNT(*) FROM zone_visit WHERE session_id = '" + bob.id() + "'")).isZero();
             assertThat(gw.metric("floorgate_location_sightings_total", "resolved", "true")).isEqualTo(9);
             assertThat(gw.metric("floorgate_location_sightings_total", "resolved", "false")).isEqualTo(18);
             assertThat(gw.metric("floorgate_location_zone_changes_total")).isEqualTo(1);
             assertThat(gw.metric("floorgate_location_occupancy", "zone", "pickup", "kind", "linked")).isEqualTo(1);
 
-            gateway.sessions().end("anna");
+            assertThat(app.delete("/api/v1/sessions/" + anna.id(), annaApp.token()).statusCode()).isEqualTo(204);
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(gw.count(
-                    "SELECT COUNT(*) FROM zone_visit WHERE session_id = 'anna' AND exited_at IS NOT NULL"
+                    "SELECT COUNT(*) FROM zone_visit WHERE session_id = '" + anna.id() + "' AND exited_at IS NOT NULL"
                             + " AND dwell_ms >= 0")).isEqualTo(1));
-            assertThat(gateway.locationQuery().locationOf("anna")).isEmpty();
+            assertThat(gateway.locationQuery().locationOf(anna.id())).isEmpty();
         }
     }
 
@@ -87,10 +93,9 @@ class LocationEndToEndTest {
     void stop_whenAShopperIsStillInAZone_thenTheVisitIsClosedBeforeTheDatabaseCloses() throws Exception {
         StoreConfig demo = StoreConfigLoader.loadDemo()
                 .withListeners(new Listeners("127.0.0.1", 0, 0, Optional.empty()));
-        ShopperSession anna = Shoppers.session("anna", true);
         RunningGateway gw = RunningGateway.start(demo, dataDir);
         try (TestDevice pickup1 = receiver(gw, "ble-pickup-1")) {
-            gw.gateway().sessions().start(anna);
+            ShopperSession anna = Shoppers.checkIn(new AppClient(gw), demo.storeId(), true).session();
             publish(pickup1, "ble-pickup-1", 1, anna, anna, -58, System.currentTimeMillis());
             await().atMost(WAIT).untilAsserted(() -> assertThat(gw.count(
                     "SELECT COUNT(*) FROM zone_visit WHERE exited_at IS NULL")).isEqualTo(1));

@@ -10,6 +10,7 @@ import io.floorgate.config.Pickup;
 import io.floorgate.config.Point;
 import io.floorgate.config.Product;
 import io.floorgate.config.Retention;
+import io.floorgate.config.Sessions;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Upstream;
 import io.floorgate.config.Zone;
@@ -94,7 +95,8 @@ public record SyntheticStore(String storeId, int devices, int nfcReaders, int ki
                 new Upstream(Optional.empty(), "floorgate-" + storeId, Duration.ofSeconds(60), 100_000,
                         Duration.ofDays(7), HASH_KEY),
                 new Retention(Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(30), Duration.ofDays(30),
-                        Duration.ofDays(7)));
+                        Duration.ofDays(7)),
+                new Sessions(Duration.ofMinutes(30), Duration.ofSeconds(60), Optional.empty()));
     }
 
     private static List<Zone> zones() {

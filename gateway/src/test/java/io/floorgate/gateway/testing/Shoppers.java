@@ -4,13 +4,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Optional;
+import java.util.UUID;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import java.net.http.HttpResponse;
+
 import com.google.protobuf.ByteString;
 import io.floorgate.gateway.linking.ShopperSession;
+import io.vertx.core.json.JsonObject;
 
 /** Checked-in shoppers and the ids their apps advertise, computed here the way the app does (not through the gateway's code). */
 public final class Shoppers {
@@ -23,6 +28,25 @@ public final class Shoppers {
     public static ShopperSession session(String id, boolean locationConsent) {
         return new ShopperSession(id, "app-" + id, Optional.empty(), locationConsent, true,
                 ("key-of-" + id).getBytes(StandardCharsets.UTF_8), ROTATION, 0);
+    }
+
+    /** A shopper checked in through the app API, with the advertising key and period the gateway handed out. */
+    public record CheckedIn(ShopperSession session, String token) {
+    }
+
+    public static CheckedIn checkIn(AppClient app, String storeId, boolean locationConsent) {
+        String body = new JsonObject().put("storeId", storeId).put("appInstanceId", "app-" + UUID.randomUUID())
+                .put("consent", new JsonObject().put("location", locationConsent).put("analytics", true)).encode();
+        HttpResponse<String> response = app.post("/api/v1/sessions", "application/json", body);
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("check-in answered " + response.statusCode() + ": " + response.body());
+        }
+        JsonObject json = new JsonObject(response.body());
+        JsonObject advertising = json.getJsonObject("advertising");
+        ShopperSession session = new ShopperSession(json.getString("sessionId"), "app", Optional.empty(),
+                locationConsent, true, Base64.getDecoder().decode(advertising.getString("key")),
+                Duration.ofSeconds(advertising.getLong("rotationPeriodSeconds")), System.currentTimeMillis());
+        return new CheckedIn(session, json.getString("token"));
     }
 
     public static long slotOf(long epochMs) {
@@ -42,6 +66,6 @@ public final class Shoppers {
     }
 
     public static ByteString advertisedIdAt(ShopperSession session, long epochMs) {
-        return advertisedId(session, slotOf(epochMs));
+        return advertisedId(session, Math.floorDiv(epochMs, session.rotationPeriod().toMillis()));
     }
 }

@@ -1,0 +1,27 @@
+package io.floorgate.gateway.linking;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+import io.floorgate.gateway.store.Rows;
+import io.floorgate.gateway.store.StoreWrite;
+
+/** Ends a session's row; a row that has ended already keeps its first end. */
+record SessionEndRow(String sessionId, long lastActiveMs, long endedAtMs, EndReason reason) implements StoreWrite {
+
+    static final String SQL = "UPDATE shopper_session SET last_active_at = ?, ended_at = ?, end_reason = ?"
+            + " WHERE id = ? AND ended_at IS NULL";
+
+    @Override
+    public String sql() {
+        return SQL;
+    }
+
+    @Override
+    public void bind(PreparedStatement st) throws SQLException {
+        st.setObject(1, Rows.utc(lastActiveMs));
+        st.setObject(2, Rows.utc(endedAtMs));
+        st.setString(3, reason.column());
+        st.setString(4, sessionId);
+    }
+}

@@ -1,0 +1,25 @@
+package io.floorgate.gateway.linking;
+
+/** A check-in or check-out that could not be done; nothing was changed. */
+public final class SessionRefused extends RuntimeException {
+
+    public enum Reason {
+        /** {@link SessionRegistry#MAX_OPEN_SESSIONS} are open already. */
+        SESSION_LIMIT,
+        /** The commit queue is full; the app may try again shortly. */
+        STORAGE_BUSY,
+        /** The write failed after the committer's retries. */
+        STORAGE_FAILED
+    }
+
+    private final Reason reason;
+
+    public SessionRefused(Reason reason, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

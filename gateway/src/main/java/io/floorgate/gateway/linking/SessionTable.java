@@ -1,0 +1,97 @@
+package io.floorgate.gateway.linking;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.floorgate.gateway.store.Database;
+import io.floorgate.gateway.store.Rows;
+
+/**
+ * The {@code shopper_session} table outside the commit path: restore at start, and the expiry sweep's writes.
+ * Neither acknowledges anything to a client, so they run in their own transaction on a worker instead of taking
+ * places in the group committer's queue that devices are waiting for.
+ *
+ * <p>Blocking: call from worker threads only.
+ */
+public final class SessionTable {
+
+    private static final String EXPIRE_STALE = "UPDATE shopper_session SET ended_at = ?, end_reason = 'expired'"
+            + " WHERE ended_at IS NULL AND last_active_at < ?";
+    private static final String SELECT_OPEN = "SELECT id, token_hash, advertising_key, rotation_period_ms, app_instance,"
+            + " customer_ref, consent_location, consent_analytics, started_at, last_active_at"
+            + " FROM shopper_session WHERE ended_at IS NULL";
+    private static final String TOUCH = "UPDATE shopper_session SET last_active_at = ? WHERE id = ? AND ended_at IS NULL";
+    private static final String DELETE_ENDED = "DELETE FROM shopper_session WHERE ended_at < ?";
+
+    private final Database database;
+
+    public SessionTable(Database database) {
+        this.database = database;
+    }
+
+    /**
+     * Ends as expired the open sessions idle for {@code inactivityTimeout} (the gateway was down while they timed
+     * out), then reads back the ones still open.
+     */
+    public List<StoredSession> restore(long nowMs, Duration inactivityTimeout) throws SQLException {
+        try (Connection c = database.connect()) {
+            try (PreparedStatement st = c.prepareStatement(EXPIRE_STALE)) {
+                st.setObject(1, Rows.utc(nowMs));
+                st.setObject(2, Rows.utc(nowMs - inactivityTimeout.toMillis()));
+                st.executeUpdate();
+            }
+            List<StoredSession> open = new ArrayList<>();
+            try (PreparedStatement st = c.prepareStatement(SELECT_OPEN); ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    ShopperSession session = new ShopperSession(rs.getString(1), rs.getString(5),
+                            Optional.ofNullable(rs.getString(6)), rs.getBoolean(7), rs.getBoolean(8), rs.getBytes(3),
+                            Duration.ofMillis(rs.getLong(4)), epochMs(rs, 9));
+                    open.add(new StoredSession(session, rs.getBytes(2), epochMs(rs, 10)));
+                }
+            }
+            return open;
+        }
+    }
+
+    /**
+     * Writes one sweep in one transaction, and deletes sessions that ended before {@code endedBefore}
+     * (retention).
+     */
+    public void record(SessionSweep sweep, long endedBeforeMs) throws SQLException {
+        try (Connection c = database.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement touch = c.prepareStatement(TOUCH);
+                 PreparedStatement end = c.prepareStatement(SessionEndRow.SQL);
+                 PreparedStatement delete = c.prepareStatement(DELETE_ENDED)) {
+                for (SessionActivity a : sweep.active()) {
+                    touch.setObject(1, Rows.utc(a.lastActiveMs()));
+                    touch.setString(2, a.sessionId());
+                    touch.addBatch();
+                }
+                touch.executeBatch();
+                for (SessionActivity a : sweep.expired()) {
+                    new SessionEndRow(a.sessionId(), a.lastActiveMs(), sweep.atMs(), EndReason.EXPIRED).bind(end);
+                    end.addBatch();
+                }
+                end.executeBatch();
+                delete.setObject(1, Rows.utc(endedBeforeMs));
+                delete.executeUpdate();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static long epochMs(ResultSet rs, int column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant().toEpochMilli();
+    }
+}
