@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One authenticated device's MQTT connection: takes its publishes through topic check, size check,
  * rate limit, decoding, validation and de-duplication, and hands what passes to the location stage
- * and the group committer.
+ * (sightings), the pickup stage (NFC taps and kiosk interactions) and the group committer.
  *
  * <p>Lives on its connection's event loop: every method here runs there. A QoS 1 message is
  * acknowledged from {@link CommitListener#committed()}, after its write is durable; a QoS 1 message
@@ -189,6 +189,9 @@ final class DeviceConnection {
         services.metrics().accepted(device.kind(), Channel.EVENTS, qos);
         if (sightings) {
             services.sightings().onSightings(device, event, receivedAt);
+        } else if (event.getBodyCase() == DeviceEvent.BodyCase.NFC_TAP
+                || event.getBodyCase() == DeviceEvent.BodyCase.KIOSK_INTERACTION) {
+            services.deviceEvents().onEvent(device, event, receivedAt);
         }
         return Outcome.DONE;
     }

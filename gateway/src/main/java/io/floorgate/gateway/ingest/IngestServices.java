@@ -5,5 +5,5 @@ import io.vertx.core.Vertx;
 
 /** What every device connection hands its messages to; shared, each part thread-safe. */
 public record IngestServices(Vertx vertx, GroupCommitter committer, IngestMetrics metrics, DeviceHealthTracker health,
-                      SightingListener sightings) {
+                      SightingListener sightings, DeviceEventListener deviceEvents) {
 }

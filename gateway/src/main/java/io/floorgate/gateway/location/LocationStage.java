@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
@@ -74,6 +75,8 @@ public final class LocationStage extends VerticleBase implements SightingListene
     private final List<String> zoneIds;
     private final LongSupplier clockMs;
     private final AtomicInteger pending = new AtomicInteger();
+    /** Other stages told of zone changes (the pickup stage, for arrivals); each hands off to its own context. */
+    private final List<ZoneChangeListener> zoneListeners = new CopyOnWriteArrayList<>();
 
     // Published by the stage context, read by any thread.
     private final Map<String, ShopperLocation> locations = new ConcurrentHashMap<>();
@@ -195,6 +198,14 @@ public final class LocationStage extends VerticleBase implements SightingListene
         return Collections.unmodifiableMap(all);
     }
 
+    /**
+     * Tells {@code listener} of every zone entry and exit, on this stage's context: it must not block, and should
+     * hand what it needs to its own context.
+     */
+    public void subscribe(ZoneChangeListener listener) {
+        zoneListeners.add(listener);
+    }
+
     @Override
     public Optional<ShopperLocation> locationOf(String sessionId) {
         return Optional.ofNullable(locations.get(sessionId));
@@ -226,12 +237,14 @@ public final class LocationStage extends VerticleBase implements SightingListene
             zoneChanges.increment();
             linkedByZone.merge(entry.zoneId(), 1, Integer::sum);
             store(new ZoneVisitOpened(entry.sessionId(), entry.zoneId(), entry.atMs()));
+            zoneListeners.forEach(l -> l.entered(entry));
         }
 
         @Override
         public void exited(ZoneExit exit) {
             linkedByZone.merge(exit.zoneId(), -1, Integer::sum);
             store(new ZoneVisitClosed(exit.sessionId(), exit.enteredAtMs(), exit.exitedAtMs()));
+            zoneListeners.forEach(l -> l.exited(exit));
         }
 
         /** Zone visits are derived from QoS 0 traffic: when the commit queue is full they are dropped and counted. */
