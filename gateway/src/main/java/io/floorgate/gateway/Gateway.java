@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
 import io.floorgate.gateway.api.ApiRoutes;
+import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
@@ -25,6 +26,8 @@ import io.floorgate.gateway.location.LocationStage;
 import io.floorgate.gateway.location.Wayfinder;
 import io.floorgate.gateway.location.ZoneGraphWayfinder;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
+import io.floorgate.gateway.pickup.OrderTable;
+import io.floorgate.gateway.pickup.PickupStage;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.store.ReplayStateLoader;
@@ -59,6 +62,8 @@ public final class Gateway {
     private volatile Wayfinder wayfinder;
     private LocationStage location;
     private String locationDeployment;
+    private PickupStage pickup;
+    private String pickupDeployment;
     private long resolverTimer = -1;
     private volatile boolean ready;
     private Database database;
@@ -100,17 +105,20 @@ public final class Gateway {
                     store.ingest().commitInterval(), settings.fsyncOnCommit(), metrics);
             location = new LocationStage(resolver, committer, store.zones().stream().map(Zone::id).toList(),
                     System::currentTimeMillis, metrics);
-            IngestServices services = new IngestServices(vertx, committer, new IngestMetrics(metrics),
-                    new DeviceHealthTracker(metrics), location);
-            mqtt = new MqttIngestServer(store, services, new ReplayStateLoader(db));
             sessions = new SessionRegistry(committer, () -> config.get().sessions(), System::currentTimeMillis,
                     metrics);
+            pickup = new PickupStage(committer, config::get, sessions, System::currentTimeMillis, metrics);
+            IngestServices services = new IngestServices(vertx, committer, new IngestMetrics(metrics),
+                    new DeviceHealthTracker(metrics), location, pickup);
+            mqtt = new MqttIngestServer(store, services, new ReplayStateLoader(db));
             SessionTable sessionTable = new SessionTable(db);
             sessionExpiry = new SessionExpiry(vertx, sessions, sessionTable, () -> config.get().retention().sessions());
             return vertx.executeBlocking(() -> {
                 db.markAllDevicesOffline();
                 openApiDocument = ApiRoutes.loadOpenApiDocument();
-                return sessionTable.restore(System.currentTimeMillis(), store.sessions().inactivityTimeout());
+                long now = System.currentTimeMillis();
+                pickup.restore(new OrderTable(db).restore(now - PickupStage.HANDED_OFF_KEPT_MS));
+                return sessionTable.restore(now, store.sessions().inactivityTimeout());
             });
         }).compose(restored -> {
             restoreSessions(restored);
@@ -121,6 +129,11 @@ public final class Gateway {
             locationDeployment = deployment;
             // Only once deployed: the stage hands session ends to its own context.
             sessions.subscribe(location);
+            return vertx.deployVerticle(pickup);
+        }).compose(deployment -> {
+            pickupDeployment = deployment;
+            // Only once deployed: the pickup stage hands zone entries to its own context.
+            location.subscribe(pickup);
             scheduleResolverRefresh();
             return mqtt.listen(store.listeners());
         }).compose(ports -> {
@@ -129,6 +142,7 @@ public final class Gateway {
             Router router = Router.router(vertx);
             new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
             new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApiDocument).mount(router);
+            new PickupRoutes(sessions, pickup, config::get, metrics).mount(router);
             return vertx.createHttpServer(new HttpServerOptions().setHost(store.listeners().host()))
                     .requestHandler(router).listen(store.listeners().httpPort());
         }).map(server -> {
@@ -210,6 +224,7 @@ public final class Gateway {
                 .compose(v -> mqtt.close())
                 .compose(v -> http.close())
                 .compose(v -> vertx.undeploy(locationDeployment))
+                .compose(v -> vertx.undeploy(pickupDeployment))
                 .compose(v -> vertx.executeBlocking(() -> {
                     committer.close();
                     database.close();

@@ -92,7 +92,10 @@ public final class ApiRoutes {
         }
     }
 
-    /** Mounts the API and makes every error on the router, API or not, a JSON error. */
+    /**
+     * Mounts the API and makes every error on the router, API or not, a JSON error. Routes mounted after this one
+     * under {@value #PREFIX} (the pickup routes) share its counting and its error answers.
+     */
     public void mount(Router router) {
         ErrorResponses.install(router);
         router.route(PREFIX + "/*").handler(this::countResponse).failureHandler(ErrorResponses::fail);
@@ -109,7 +112,7 @@ public final class ApiRoutes {
      * of the returned one, because Vert.x wants a body handler first on its route, and the label (and the media type
      * check, which comes before the body is read) must be in place before the body handler can refuse a body.
      */
-    private static io.vertx.ext.web.Route route(Router router, HttpMethod method, String path, boolean jsonBody) {
+    static io.vertx.ext.web.Route route(Router router, HttpMethod method, String path, boolean jsonBody) {
         String label = method.name() + " " + PREFIX + path;
         io.vertx.ext.web.Route first = router.route(method, PREFIX + path).handler(ctx -> {
             ctx.put(ROUTE_LABEL, label);
@@ -222,7 +225,11 @@ public final class ApiRoutes {
 
     /** The session named in the path, when the request carries its token. */
     private ShopperSession authenticated(RoutingContext ctx) {
-        String token = bearerToken(ctx);
+        return authenticated(sessions, ctx, bearerToken(ctx));
+    }
+
+    /** The session named in the path, when {@code token} is its token; 401 or 404 otherwise. */
+    static ShopperSession authenticated(SessionRegistry sessions, RoutingContext ctx, String token) {
         Authentication result = sessions.authenticate(ctx.pathParam("sessionId"), token);
         if (result instanceof Authentication.Granted granted) {
             return granted.session();
@@ -233,7 +240,7 @@ public final class ApiRoutes {
         throw ApiError.sessionNotFound();
     }
 
-    private static String bearerToken(RoutingContext ctx) {
+    static String bearerToken(RoutingContext ctx) {
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null) {
             throw ApiError.unauthorized("a bearer token is required: Authorization: Bearer <token>");
@@ -258,7 +265,7 @@ public final class ApiRoutes {
         return failure;
     }
 
-    private static void json(RoutingContext ctx, int status, JsonObject body) {
+    static void json(RoutingContext ctx, int status, JsonObject body) {
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.JSON)
                 .end(body.encode());
     }

@@ -1,6 +1,7 @@
 package io.floorgate.gateway.api;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -53,6 +54,17 @@ final class JsonBody {
             throw ApiError.invalidRequest(path(field) + " must be 1 to " + maxLength + " characters, not blank");
         }
         return Optional.of(text);
+    }
+
+    OptionalInt optionalInt(String field, int min, int max) {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return OptionalInt.empty();
+        }
+        if (!(value instanceof Integer number) || number < min || number > max) {
+            throw ApiError.invalidRequest(path(field) + " must be a whole number from " + min + " to " + max);
+        }
+        return OptionalInt.of(number);
     }
 
     boolean requiredBoolean(String field) {

@@ -1,0 +1,131 @@
+package io.floorgate.gateway.api;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.floorgate.gateway.linking.SessionListener;
+import io.floorgate.gateway.linking.ShopperSession;
+import io.floorgate.gateway.pickup.Order;
+import io.floorgate.gateway.pickup.PickupEvent;
+import io.floorgate.gateway.pickup.PickupListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The open push streams, shoppers' and staff's, and what each is told of pickup steps. Called on the pickup
+ * stage's context (steps) and on event loops (streams opening and closing); every map is concurrent and every push
+ * goes through a {@link PushConnection}'s bounded hand-off, so nothing here blocks the stage.
+ *
+ * <p>Messages are JSON objects with a {@code type}: to shoppers {@code order_ready}, {@code arrival_seen},
+ * {@code handed_off}, {@code feedback_request}; to staff {@code arrival}, {@code handoff}, {@code sla_breach}.
+ * Both streams begin with {@code hello}, sent once the stream is registered.
+ */
+final class PushStreams implements PickupListener, SessionListener {
+
+    private record ShopperStream(ShopperSession session, PushConnection connection) {
+    }
+
+    private final Map<PushConnection, ShopperStream> shoppers = new ConcurrentHashMap<>();
+    private final Set<PushConnection> staff = ConcurrentHashMap.newKeySet();
+    private final Counter shopperDropped;
+    private final Counter staffDropped;
+
+    PushStreams(MeterRegistry metrics) {
+        shopperDropped = dropped(metrics, "shopper");
+        staffDropped = dropped(metrics, "staff");
+    }
+
+    private static Counter dropped(MeterRegistry metrics, String stream) {
+        return Counter.builder("floorgate.push.dropped").tag("stream", stream)
+                .description("Push messages dropped because the client was not reading fast enough")
+                .register(metrics);
+    }
+
+    Counter droppedCounter(boolean forStaff) {
+        return forStaff ? staffDropped : shopperDropped;
+    }
+
+    void addShopper(ShopperSession session, PushConnection connection) {
+        shoppers.put(connection, new ShopperStream(session, connection));
+    }
+
+    void addStaff(PushConnection connection) {
+        staff.add(connection);
+    }
+
+    void remove(PushConnection connection) {
+        shoppers.remove(connection);
+        staff.remove(connection);
+    }
+
+    @Override
+    public void onPickup(PickupEvent event) {
+        Order order = event.order();
+        if (event instanceof PickupEvent.Ready) {
+            toShopper(order, message("order_ready", order)
+                    .put("message", "Your order " + order.id() + " is ready to collect at " + order.pickupPointId()));
+        } else if (event instanceof PickupEvent.Arrived arrived) {
+            toStaff(message("arrival", order).put("source", arrived.source().label())
+                    .put("message", "Customer " + order.customerRef() + " arrived for order " + order.id()
+                            + " at " + order.pickupPointId()));
+            toShopper(order, message("arrival_seen", order)
+                    .put("message", "We've seen you: staff are on the way with order " + order.id()));
+        } else if (event instanceof PickupEvent.HandedOff handedOff) {
+            toStaff(message("handoff", order).put("source", handedOff.source().label())
+                    .put("waitSeconds", handedOff.waitMs() / 1000.0));
+            toShopper(order, message("handed_off", order).put("message", "Enjoy your order " + order.id()));
+            toShopper(order, message("feedback_request", order)
+                    .put("message", "How was your pickup today?")
+                    .put("scales", new JsonObject().put("csat", "1..5").put("nps", "0..10").put("ces", "1..7")));
+        } else if (event instanceof PickupEvent.ServiceLevelBreached breach) {
+            toStaff(message("sla_breach", order).put("waitedSeconds", breach.waitedMs() / 1000.0)
+                    .put("serviceLevelSeconds", breach.serviceLevelMs() / 1000.0)
+                    .put("message", "Order " + order.id() + " at " + order.pickupPointId() + " has waited over the"
+                            + " service level"));
+        }
+    }
+
+    /** Tells the order's shopper: its linked session, or before linking every open stream of that customer. */
+    void toShopper(Order order, JsonObject message) {
+        for (ShopperStream stream : shoppers.values()) {
+            boolean theirs = order.sessionId().map(stream.session().id()::equals)
+                    .orElseGet(() -> stream.session().customerRef().filter(order.customerRef()::equals).isPresent());
+            if (theirs) {
+                stream.connection().push(message);
+            }
+        }
+    }
+
+    private void toStaff(JsonObject message) {
+        staff.forEach(c -> c.push(message));
+    }
+
+    static JsonObject message(String type, Order order) {
+        return new JsonObject().put("type", type).put("order", PickupRoutes.orderJson(order));
+    }
+
+    static String time(OptionalLong epochMs) {
+        return epochMs.isPresent() ? Instant.ofEpochMilli(epochMs.getAsLong()).toString() : null;
+    }
+
+    @Override
+    public void started(ShopperSession session) {
+        // A stream is opened by the app after check-in; nothing to do until then.
+    }
+
+    /** A session that ends closes its streams: the token they were opened with no longer holds. */
+    @Override
+    public void ended(String sessionId) {
+        shoppers.values().removeIf(stream -> {
+            boolean ended = stream.session().id().equals(sessionId);
+            if (ended) {
+                stream.connection().close();
+            }
+            return ended;
+        });
+    }
+}
