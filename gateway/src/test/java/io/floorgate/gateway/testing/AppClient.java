@@ -45,6 +45,16 @@ public final class AppClient {
         return send(request(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    /** A request with a bearer token and, unless null, a JSON body. */
+    public HttpResponse<String> send(String method, String path, String token, String jsonBody) {
+        HttpRequest.Builder request = authorized(request(path), token);
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return send(request.method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(jsonBody)));
+    }
+
     public HttpResponse<String> get(String path, String token) {
         return send(authorized(request(path), token).GET());
     }

@@ -35,15 +35,23 @@ public final class Shoppers {
     }
 
     public static CheckedIn checkIn(AppClient app, String storeId, boolean locationConsent) {
-        String body = new JsonObject().put("storeId", storeId).put("appInstanceId", "app-" + UUID.randomUUID())
-                .put("consent", new JsonObject().put("location", locationConsent).put("analytics", true)).encode();
+        return checkIn(app, storeId, locationConsent, Optional.empty());
+    }
+
+    /** With the customer reference pickup orders are linked through. */
+    public static CheckedIn checkIn(AppClient app, String storeId, boolean locationConsent,
+                                    Optional<String> customerRef) {
+        JsonObject request = new JsonObject().put("storeId", storeId).put("appInstanceId", "app-" + UUID.randomUUID())
+                .put("consent", new JsonObject().put("location", locationConsent).put("analytics", true));
+        customerRef.ifPresent(ref -> request.put("customerRef", ref));
+        String body = request.encode();
         HttpResponse<String> response = app.post("/api/v1/sessions", "application/json", body);
         if (response.statusCode() != 201) {
             throw new IllegalStateException("check-in answered " + response.statusCode() + ": " + response.body());
         }
         JsonObject json = new JsonObject(response.body());
         JsonObject advertising = json.getJsonObject("advertising");
-        ShopperSession session = new ShopperSession(json.getString("sessionId"), "app", Optional.empty(),
+        ShopperSession session = new ShopperSession(json.getString("sessionId"), "app", customerRef,
                 locationConsent, true, Base64.getDecoder().decode(advertising.getString("key")),
                 Duration.ofSeconds(advertising.getLong("rotationPeriodSeconds")), System.currentTimeMillis());
         return new CheckedIn(session, json.getString("token"));
