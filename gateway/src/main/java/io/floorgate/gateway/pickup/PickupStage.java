@@ -425,8 +425,8 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
     }
 
     /**
-     * Runs {@code work} on the stage context; the answer comes back on the caller's context. A {@link PickupRefused}
-     * thrown by the work fails the answer.
+     * Runs {@code work} on the stage context; the answer comes back on the caller's context. Anything the work
+     * throws ({@link PickupRefused}, or a bug) fails the answer, so no request is left waiting.
      */
     private <T> Future<T> onStage(Consumer<Promise<T>> work) {
         Context caller = Vertx.currentContext();
@@ -434,7 +434,7 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
         context.runOnContext(v -> {
             try {
                 work.accept(onStage);
-            } catch (PickupRefused e) {
+            } catch (RuntimeException e) {
                 onStage.tryFail(e);
             }
         });
