@@ -172,6 +172,7 @@ public final class Gateway {
         Runnable sweep = () -> vertx.executeBlocking(() -> {
             Instant now = Instant.now();
             sweeper.sweepDeviceEvents(config.get().retention().deviceEvents(), now);
+            sweeper.sweepOrders(config.get().retention().orders(), now);
             return sweeper.sweepZoneVisits(config.get().retention().zoneVisits(), now);
         }, false)
                 .onFailure(e -> LOG.warn("Retention sweep failed: {}", e.toString()));

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes stored device events and zone visits older than the configured retention. Runs on a worker thread at a
+ * Deletes stored device events, zone visits and pickup orders older than the configured retention. Runs on a worker thread at a
  * fixed period and deletes in chunks, so a large backlog never holds one long transaction against
  * the group committer.
  */
@@ -27,14 +27,22 @@ public final class RetentionSweeper {
     /** By entry: a visit still open after the whole retention period is as stale as a closed one. */
     private static final String DELETE_VISITS = "DELETE FROM zone_visit WHERE entered_at < ? LIMIT " + CHUNK_ROWS;
 
+    /** By readiness: an order ready longer ago than the whole retention period is done with, whatever its state. */
+    private static final String DELETE_ORDERS = "DELETE FROM pickup_order WHERE ready_at < ? LIMIT " + CHUNK_ROWS;
+    private static final String DELETE_STEPS = "DELETE FROM pickup_step WHERE at < ? LIMIT " + CHUNK_ROWS;
+
     private final Database database;
     private final Counter deleted;
     private final Counter visitsDeleted;
+    private final Counter ordersDeleted;
+    private final Counter stepsDeleted;
 
     public RetentionSweeper(Database database, MeterRegistry metrics) {
         this.database = database;
         this.deleted = deletedCounter(metrics, "device_event");
         this.visitsDeleted = deletedCounter(metrics, "zone_visit");
+        this.ordersDeleted = deletedCounter(metrics, "pickup_order");
+        this.stepsDeleted = deletedCounter(metrics, "pickup_step");
     }
 
     private static Counter deletedCounter(MeterRegistry metrics, String table) {
@@ -62,6 +70,19 @@ public final class RetentionSweeper {
             LOG.info("Retention: deleted {} zone visits entered before {}", total, cutoff);
         }
         return total;
+    }
+
+    /** Deletes pickup orders made ready, and pickup steps taken, longer than {@code retention} ago. Blocking. */
+    public long sweepOrders(Duration retention, Instant now) throws SQLException {
+        OffsetDateTime cutoff = OffsetDateTime.ofInstant(now.minus(retention), ZoneOffset.UTC);
+        long orders = deleteInChunks(DELETE_ORDERS, cutoff);
+        long steps = deleteInChunks(DELETE_STEPS, cutoff);
+        ordersDeleted.increment(orders);
+        stepsDeleted.increment(steps);
+        if (orders + steps > 0) {
+            LOG.info("Retention: deleted {} pickup orders and {} steps from before {}", orders, steps, cutoff);
+        }
+        return orders;
     }
 
     private long deleteInChunks(String sql, OffsetDateTime cutoff) throws SQLException {

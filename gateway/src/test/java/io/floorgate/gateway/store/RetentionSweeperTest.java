@@ -72,4 +72,29 @@ class RetentionSweeperTest {
             }
         }
     }
+
+    @Test
+    void sweep_whenOrdersOutliveRetention_thenOnlyTheOldOrdersAndStepsAreDeleted() throws Exception {
+        Instant now = Instant.parse("2026-11-22T12:00:00Z");
+        try (Database db = Database.open(dataDir); Connection c = db.connect(); Statement st = c.createStatement()) {
+            for (String[] order : new String[][] {{"old", "2026-08-01T10:00:00Z"}, {"recent", "2026-11-21T10:00:00Z"}}) {
+                st.execute("INSERT INTO pickup_order (order_id, customer_ref, pickup_point_id, code, state, ready_at)"
+                        + " VALUES ('" + order[0] + "', 'c', 'counter-1', 'code-" + order[0] + "', 'READY', TIMESTAMP"
+                        + " WITH TIME ZONE '" + order[1] + "')");
+                st.execute("INSERT INTO pickup_step (order_id, step, at, source) VALUES ('" + order[0] + "', 'READY',"
+                        + " TIMESTAMP WITH TIME ZONE '" + order[1] + "', 'system')");
+            }
+
+            long deleted = new RetentionSweeper(db, new SimpleMeterRegistry()).sweepOrders(Duration.ofDays(90), now);
+
+            assertThat(deleted).isEqualTo(1);
+            try (ResultSet rs = st.executeQuery("SELECT (SELECT COUNT(*) FROM pickup_order WHERE order_id = 'recent'),"
+                    + " (SELECT COUNT(*) FROM pickup_order), (SELECT COUNT(*) FROM pickup_step)")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(1);
+                assertThat(rs.getLong(2)).isEqualTo(1);
+                assertThat(rs.getLong(3)).isEqualTo(1);
+            }
+        }
+    }
 }
