@@ -1,6 +1,7 @@
 package io.floorgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
@@ -178,6 +179,10 @@ class PickupEndToEndTest {
             assertError(app.send("POST", "/api/v1/sessions/" + anna.session().id() + "/orders/o-4/arrived",
                     eve.token(), null), 401, "unauthorized");
             assertError(post(app, anna, "/orders/o-4/on-my-way", "{\"etaMinutes\": -3}"), 400, "invalid_request");
+            assertThatThrownBy(() -> PushClient.open(gw, "/api/v1/staff/stream", "wrong-token", true))
+                    .as("staff stream with a wrong token").hasStackTraceContaining("status code 401");
+            assertThatThrownBy(() -> PushClient.open(gw, stream(anna), eve.token(), false))
+                    .as("someone else's stream").hasStackTraceContaining("status code 401");
 
             assertThat(post(app, anna, "/orders/o-4/arrived", null).statusCode()).isEqualTo(200);
             assertError(post(app, anna, "/orders/o-4/on-my-way", null), 409, "invalid_transition");

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -190,18 +191,16 @@ public final class PickupRoutes {
         JsonObject json = new JsonObject().put("orderId", order.id()).put("state", order.state().name())
                 .put("pickupPointId", order.pickupPointId()).put("customerRef", order.customerRef())
                 .put("code", order.code()).put("readyAt", Instant.ofEpochMilli(order.readyAtMs()).toString());
-        putTime(json, "onTheWayAt", PushStreams.time(order.onTheWayAtMs()));
-        putTime(json, "arrivedAt", PushStreams.time(order.arrivedAtMs()));
-        putTime(json, "handedOffAt", PushStreams.time(order.handedOffAtMs()));
+        putTime(json, "onTheWayAt", order.onTheWayAtMs());
+        putTime(json, "arrivedAt", order.arrivedAtMs());
+        putTime(json, "handedOffAt", order.handedOffAtMs());
         order.etaMinutes().ifPresent(eta -> json.put("etaMinutes", eta));
         order.sessionId().ifPresent(id -> json.put("linked", true));
         return json;
     }
 
-    private static void putTime(JsonObject json, String field, String time) {
-        if (time != null) {
-            json.put(field, time);
-        }
+    private static void putTime(JsonObject json, String field, OptionalLong epochMs) {
+        epochMs.ifPresent(ms -> json.put(field, Instant.ofEpochMilli(ms).toString()));
     }
 
     private static Throwable refusal(Throwable failure) {

@@ -1,8 +1,6 @@
 package io.floorgate.gateway.api;
 
-import java.time.Instant;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -106,10 +104,6 @@ final class PushStreams implements PickupListener, SessionListener {
 
     static JsonObject message(String type, Order order) {
         return new JsonObject().put("type", type).put("order", PickupRoutes.orderJson(order));
-    }
-
-    static String time(OptionalLong epochMs) {
-        return epochMs.isPresent() ? Instant.ofEpochMilli(epochMs.getAsLong()).toString() : null;
     }
 
     @Override

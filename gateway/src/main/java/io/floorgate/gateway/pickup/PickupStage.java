@@ -389,7 +389,7 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
     private void breach(Order order, long waitedMs, long serviceLevelMs) {
         metrics.breached();
         LOG.info("Pickup order {} at {}: waited {} s, over the service level of {} s", order.id(),
-                order.pickupPointId(), waitedMs / 1000, serviceLevelMs / 1000);
+                order.pickupPointId(), waitedMs / 1000.0, serviceLevelMs / 1000.0);
         PickupEvent event = new PickupEvent.ServiceLevelBreached(order, waitedMs, serviceLevelMs);
         listeners.forEach(l -> l.onPickup(event));
     }
