@@ -101,6 +101,10 @@ public final class AppCheckIns implements ShopperApp {
         return List.copyOf(open.values());
     }
 
+    public boolean isOpen(String shopperId) {
+        return open.containsKey(shopperId);
+    }
+
     /** Checks in one shopper; completes with the session or fails with the gateway's answer. */
     public CompletableFuture<AppSession> checkIn(String shopperId, boolean locationConsent) {
         JsonObject body = new JsonObject()
