@@ -9,7 +9,11 @@ import io.floorgate.config.StoreConfigLoader;
 import io.floorgate.gateway.Gateway;
 import io.floorgate.sim.misbehave.CaseResult;
 import io.floorgate.sim.misbehave.MisbehaveRun;
+import io.floorgate.sim.play.AppCheckIns;
 import io.floorgate.sim.play.PlayOptions;
+import io.floorgate.sim.play.PlayStats;
+import io.floorgate.sim.score.LocationPoll;
+import io.floorgate.sim.score.LocationPoller;
 import io.floorgate.sim.play.PlayResult;
 import io.floorgate.sim.play.StorePlayer;
 import io.vertx.core.Vertx;
@@ -114,6 +118,22 @@ class GatewayEndToEndTest {
         assertThat(result.apiErrors()).isZero();
         // leaving with the store: every session was checked out at the end of the run
         assertThat(player.checkIns().orElseThrow().openSessions()).isEmpty();
+    }
+
+    @Test
+    void poll_whenShopperCheckedInWithoutLocationConsent_thenEveryLocationAnswerIs403() throws Exception {
+        URI api = URI.create("http://127.0.0.1:" + gateway.httpPort());
+        AppCheckIns app = new AppCheckIns(api, store.storeId(), new PlayStats());
+        app.entered("shopper-without-consent", false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.isOpen("shopper-without-consent"));
+
+        try (LocationPoller poller = new LocationPoller(api, app)) {
+            poller.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> poller.polls().size() >= 2);
+            assertThat(poller.polls()).allMatch(p -> p.outcome() == LocationPoll.Outcome.REFUSED);
+        }
+        app.checkOutEveryone().get(START_TIMEOUT_S, TimeUnit.SECONDS);
+        assertThat(app.openSessions()).isEmpty();
     }
 
     @Test

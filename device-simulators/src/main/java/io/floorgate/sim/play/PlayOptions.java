@@ -15,7 +15,8 @@ import java.util.function.Consumer;
  * @param speed        simulated seconds per wall second
  * @param duration     simulated time to play; null: until stopped
  * @param seed         seeds every random choice
- * @param startEpochMs the simulated clock's start, milliseconds since the epoch
+ * @param startEpochMs the simulated clock's start, milliseconds since the epoch; ignored when shoppers check in
+ *                     over the app API, where the simulated clock starts at the wall clock's now
  * @param truth        receives the ground truth, one row per shopper per simulated second
  * @param api          the gateway's app API, http://host:port, where shoppers check in; empty: nobody checks in
  * @param locationConsentShare the share of shoppers who consent to be located

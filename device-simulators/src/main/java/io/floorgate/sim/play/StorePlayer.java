@@ -54,14 +54,16 @@ public final class StorePlayer {
 
     /** Plays until the duration has been simulated or {@code stop} says so; blocks the calling thread. */
     public PlayResult run(BooleanSupplier stop) throws MqttException, InterruptedException {
-        // the gateway resolves advertised ids by its wall clock, whatever the simulation's speed
+        Map<String, PahoDevice> devices = connectAll();
+        // the gateway resolves advertised ids by its wall clock, whatever the simulation's speed; and the
+        // simulated clock starts now, not before connecting, so that at speed 1 truth and gateway share one clock
         Phones phones = checkIns.isEmpty() ? Phones.OFFLINE
                 : new Phones(checkIns.map(ShopperApp.class::cast), options.locationConsentShare(),
                         Optional.of(System::currentTimeMillis));
+        long startEpochMs = checkIns.isEmpty() ? options.startEpochMs() : System.currentTimeMillis();
         StoreSimulation sim = new StoreSimulation(options.store(), options.seed(), options.shoppers(),
-                options.startEpochMs(), PathLossModel.SHOP_FLOOR, options.truth(), phones);
+                startEpochMs, PathLossModel.SHOP_FLOOR, options.truth(), phones);
         simulation = sim;
-        Map<String, PahoDevice> devices = connectAll();
         ScheduledExecutorService rateLine = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "play-rate-line");
             t.setDaemon(true);

@@ -82,8 +82,11 @@ public final class StoreSimulation {
         this.startEpochMs = startEpochMs;
         this.truth = truth;
         this.audibleM = pathLoss.maxAudibleDistanceM();
+        // a new start is a reboot: a gateway remembers (device, boot, seq), so a replay of the same seed at
+        // another time must boot afresh or its events are dropped as duplicates of the last run's
+        RandomGenerator boots = new SplittableRandom(seed ^ startEpochMs);
         for (Device d : config.devices()) {
-            SimulatedDevice device = new SimulatedDevice(d, startEpochMs, rng);
+            SimulatedDevice device = new SimulatedDevice(d, startEpochMs, boots);
             devices.put(d.id(), device);
             deviceOrder.add(device);
             if (d.kind() == DeviceKind.BLE_RECEIVER) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "Always at speed 1: the gateway resolves advertised ids and smooths signals on its own wall clock,"
                         + " so a faster run would be judged on a different clock. Shorten it with --duration.",
                 "Noise is the issue's fixed default: path-loss exponent 2.2, -59 dBm at 1 m, 5 dB shadowing,"
-                        + " 15 % of advertisements missed, advertising every 250 ms, receivers reporting every second."})
+                        + " 15%% of advertisements missed, advertising every 250 ms, receivers reporting every second."})
 public final class ScoreCommand implements Callable<Integer> {
 
     private static final double REAL_TIME = 1;
