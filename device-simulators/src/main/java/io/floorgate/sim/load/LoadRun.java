@@ -3,6 +3,8 @@ package io.floorgate.sim.load;
 import io.floorgate.config.Device;
 import io.floorgate.config.DeviceKind;
 import io.floorgate.sim.MetricsScrape;
+import io.floorgate.sim.checkin.SessionKey;
+import io.floorgate.sim.checkin.SessionKeyFile;
 import io.floorgate.sim.StoreSource;
 import io.floorgate.sim.play.Outbound;
 import io.floorgate.sim.wire.MqttFrames;
@@ -25,7 +27,6 @@ public final class LoadRun {
 
     private static final int KEEP_ALIVE_S = 60;
     private static final long CONNECT_TIMEOUT_S = 30;
-    private static final String ACCEPTED_METRIC = "floorgate_ingest_accepted_total";
 
     private LoadRun() {
     }
@@ -39,6 +40,9 @@ public final class LoadRun {
                     + " devices; the store has " + devices.size() + ", " + options.connections() + " wanted");
         }
         double perConnectionRate = options.ratePerSecond() / options.connections();
+        List<SessionKey> sessions = options.sightingsFrom() == null ? List.of()
+                : SessionKeyFile.read(options.sightingsFrom());
+        Counted counted = sessions.isEmpty() ? Counted.ACCEPTED : Counted.LOCATED;
         AtomicInteger disconnected = new AtomicInteger();
         AtomicLong delivered = new AtomicLong();
         try (RawMqttClient client = new RawMqttClient(options.broker(), options.threads());
@@ -48,9 +52,11 @@ public final class LoadRun {
             for (Device device : devices) {
                 // a fresh boot id per run: the gateway remembers (device, boot, seq) across runs and restarts
                 long bootId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-                PublishEncoder encoder = PublishEncoder.forDevice(
-                        StoreSource.topic(options.store(), device.id(), Outbound.EVENTS), options.qos(), device.id(),
-                        bootId, options.payloadBytes());
+                String topic = StoreSource.topic(options.store(), device.id(), Outbound.EVENTS);
+                PublishEncoder encoder = sessions.isEmpty()
+                        ? PublishEncoder.forDevice(topic, options.qos(), device.id(), bootId, options.payloadBytes())
+                        : PublishEncoder.forSightings(topic, device.id(), bootId, SessionSightings.batch(sessions,
+                                devices.indexOf(device), devices.size(), options.sightingsPerBatch(), System.currentTimeMillis()));
                 LoadConnection load = new LoadConnection(encoder, options.qos(), options.inflight(), perConnectionRate);
                 loads.add(load);
                 connecting.add(client.connect(device.id(), options.anonymous() ? null : device.id(),
@@ -75,7 +81,7 @@ public final class LoadRun {
             MetricsScrape metrics = options.countMetrics() == null ? null : new MetricsScrape(options.countMetrics());
             Thread.sleep(options.warmup().toMillis());
 
-            double acceptedBefore = accepted(metrics);
+            double acceptedBefore = counted.read(metrics);
             long deliveredBefore = delivered.get();
             long startNanos = System.nanoTime();
             LoadConnection.Counts before = total(loads, true);
@@ -89,15 +95,15 @@ public final class LoadRun {
                 latencies.add(load.stop().get());
             }
             // the gateway commits in batches: let the last window's accepted counts reach /metrics
-            double acceptedAfter = metrics == null ? 0 : settledAccepted(metrics);
-            double counted = -1;
+            double acceptedAfter = metrics == null ? 0 : settled(counted, metrics);
+            double countedPerS = -1;
             String countedBy = "none";
             if (subscriber != null) {
-                counted = (deliveredAfter - deliveredBefore) / seconds;
+                countedPerS = (deliveredAfter - deliveredBefore) / seconds;
                 countedBy = "subscriber";
             } else if (metrics != null) {
-                counted = (acceptedAfter - acceptedBefore) / seconds;
-                countedBy = "accepted";
+                countedPerS = (acceptedAfter - acceptedBefore) / seconds;
+                countedBy = counted.label;
             }
             int dropped = disconnected.get();
             for (int i = 0; i < loads.size(); i++) {
@@ -105,7 +111,7 @@ public final class LoadRun {
                 c.channel().writeAndFlush(MqttFrames.disconnect(c.channel().alloc()));
             }
             return new LoadResult(options.qos(), options.connections(), options.payloadBytes(), seconds,
-                    (after.sent() - before.sent()) / seconds, (after.acked() - before.acked()) / seconds, counted,
+                    (after.sent() - before.sent()) / seconds, (after.acked() - before.acked()) / seconds, countedPerS,
                     countedBy, latencies.percentileMicros(50) / 1000.0, latencies.percentileMicros(99) / 1000.0,
                     latencies.maxMicros() / 1000.0, latencies.count(), dropped);
         }
@@ -123,20 +129,36 @@ public final class LoadRun {
         return new LoadConnection.Counts(sent, acked);
     }
 
-    private static double accepted(MetricsScrape metrics) {
-        if (metrics == null) {
-            return 0;
+    /** What the gateway's /metrics says was done with the load: events accepted, or sightings located. */
+    private enum Counted {
+        ACCEPTED("accepted", "floorgate_ingest_accepted_total", Map.of("channel", Outbound.EVENTS)),
+        LOCATED("located", "floorgate_location_sightings_total", Map.of("resolved", "true"));
+
+        final String label;
+        private final String metric;
+        private final Map<String, String> labels;
+
+        Counted(String label, String metric, Map<String, String> labels) {
+            this.label = label;
+            this.metric = metric;
+            this.labels = labels;
         }
-        return metrics.sum(ACCEPTED_METRIC, Map.of("channel", Outbound.EVENTS)).orElseThrow(
-                () -> new IllegalStateException("cannot read the gateway's metrics"));
+
+        double read(MetricsScrape metrics) {
+            if (metrics == null) {
+                return 0;
+            }
+            return metrics.sum(metric, labels).orElseThrow(
+                    () -> new IllegalStateException("cannot read the gateway's metrics"));
+        }
     }
 
     /** Reads the counter until two reads 200 ms apart agree (or a second has passed). */
-    private static double settledAccepted(MetricsScrape metrics) throws InterruptedException {
-        double last = accepted(metrics);
+    private static double settled(Counted counted, MetricsScrape metrics) throws InterruptedException {
+        double last = counted.read(metrics);
         for (int i = 0; i < 5; i++) {
             Thread.sleep(200);
-            double now = accepted(metrics);
+            double now = counted.read(metrics);
             if (now == last) {
                 break;
             }
