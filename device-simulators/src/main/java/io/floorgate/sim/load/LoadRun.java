@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /** Drives one load run: connect, warm up, measure a window, disconnect. Blocks the calling thread for the run. */
 public final class LoadRun {
@@ -42,7 +43,7 @@ public final class LoadRun {
         double perConnectionRate = options.ratePerSecond() / options.connections();
         List<SessionKey> sessions = options.sightingsFrom() == null ? List.of()
                 : SessionKeyFile.read(options.sightingsFrom());
-        Counted counted = sessions.isEmpty() ? Counted.ACCEPTED : Counted.LOCATED;
+        Counted counted = sessions.isEmpty() ? Counted.ACCEPTED : Counted.located(options.sightingsPerBatch());
         AtomicInteger disconnected = new AtomicInteger();
         AtomicLong delivered = new AtomicLong();
         try (RawMqttClient client = new RawMqttClient(options.broker(), options.threads());
@@ -129,26 +130,32 @@ public final class LoadRun {
         return new LoadConnection.Counts(sent, acked);
     }
 
-    /** What the gateway's /metrics says was done with the load: events accepted, or sightings located. */
-    private enum Counted {
-        ACCEPTED("accepted", "floorgate_ingest_accepted_total", Map.of("channel", Outbound.EVENTS)),
-        LOCATED("located", "floorgate_location_sightings_total", Map.of("resolved", "true"));
+    /**
+     * What the gateway's /metrics says was done with the load: events accepted, or sightings located.
+     *
+     * @param label       how the result line names it
+     * @param fromMetrics the count, from the metrics page's text
+     */
+    private record Counted(String label, ToDoubleFunction<String> fromMetrics) {
 
-        final String label;
-        private final String metric;
-        private final Map<String, String> labels;
+        static final Counted ACCEPTED = new Counted("accepted",
+                text -> MetricsScrape.sum(text, "floorgate_ingest_accepted_total", Map.of("channel", Outbound.EVENTS)));
 
-        Counted(String label, String metric, Map<String, String> labels) {
-            this.label = label;
-            this.metric = metric;
-            this.labels = labels;
+        /**
+         * Sightings resolved to a session whose batch reached the location stage. The gateway counts a
+         * batch's resolved sightings before a stage that is behind drops it, so those come off again.
+         */
+        static Counted located(int sightingsPerBatch) {
+            return new Counted("located", text -> MetricsScrape.sum(text, "floorgate_location_sightings_total",
+                    Map.of("resolved", "true")) - sightingsPerBatch * MetricsScrape.sum(text,
+                    "floorgate_location_batches_dropped_total", Map.of()));
         }
 
         double read(MetricsScrape metrics) {
             if (metrics == null) {
                 return 0;
             }
-            return metrics.sum(metric, labels).orElseThrow(
+            return metrics.fetch().map(fromMetrics::applyAsDouble).orElseThrow(
                     () -> new IllegalStateException("cannot read the gateway's metrics"));
         }
     }
