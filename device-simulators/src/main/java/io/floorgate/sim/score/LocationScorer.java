@@ -28,6 +28,8 @@ public final class LocationScorer {
      * passes through a zone in a few seconds may be shown there after leaving it.
      */
     static final long LATE_CHANGE_TOLERANCE_MS = 10_000;
+    /** A wrong answer this soon after the shopper entered the true zone is the gateway catching up, not misplacing. */
+    static final long SETTLING_MS = 10_000;
 
     private LocationScorer() {
     }
@@ -60,7 +62,8 @@ public final class LocationScorer {
         List<Long> delays = tally.delays.stream().sorted().toList();
         long seconds = tally.shopperSeconds;
         return new LocationScore(seconds, seconds == 0 ? 0 : (double) tally.right / seconds,
-                seconds == 0 ? 0 : (double) tally.unknown / seconds, tally.crossings, delays.size(),
+                seconds == 0 ? 0 : (double) tally.unknown / seconds,
+                seconds == 0 ? 0 : (double) tally.wrongWhileSettling / seconds, tally.crossings, delays.size(),
                 percentile(delays, 50), percentile(delays, 95), tally.observedChanges, tally.falseChanges,
                 tally.dwellErrors(), withoutConsent, refused, failed);
     }
@@ -83,6 +86,7 @@ public final class LocationScorer {
         long shopperSeconds;
         long right;
         long unknown;
+        long wrongWhileSettling;
         int crossings;
         int observedChanges;
         int falseChanges;
@@ -92,11 +96,14 @@ public final class LocationScorer {
 
         void shopper(List<TruthRow> rows, List<LocationPoll> polls) {
             Map<String, long[]> shopperDwell = new HashMap<>();
+            long[] zoneSince = zoneSince(rows);
             for (LocationPoll p : polls) {
-                TruthRow t = truthAt(rows, p.epochMs());
-                if (t == null) {
+                int at = truthAt(rows, p.epochMs());
+                if (at < 0) {
                     continue;
                 }
+                TruthRow t = rows.get(at);
+                boolean settling = p.epochMs() - zoneSince[at] < SETTLING_MS;
                 shopperSeconds++;
                 shopperDwell.computeIfAbsent(t.zone(), k -> new long[2])[0]++;
                 if (p.outcome() == Outcome.UNKNOWN) {
@@ -107,6 +114,8 @@ public final class LocationScorer {
                 shopperDwell.computeIfAbsent(shown, k -> new long[2])[1]++;
                 if (shown.equals(t.zone())) {
                     right++;
+                } else if (settling) {
+                    wrongWhileSettling++;
                 }
             }
             shopperDwell.forEach((zone, d) -> dwell.computeIfAbsent(zone, k -> new ArrayList<>()).add(d));
@@ -169,21 +178,32 @@ public final class LocationScorer {
         }
     }
 
-    /** The truth row in force at a moment: the last at or before it, unless the shopper had left by then. */
-    static TruthRow truthAt(List<TruthRow> rows, long epochMs) {
+    /** For each truth row, since when the shopper had been in that row's zone: halfway from the row before the change. */
+    private static long[] zoneSince(List<TruthRow> rows) {
+        long[] since = new long[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            boolean changed = i > 0 && !rows.get(i).zone().equals(rows.get(i - 1).zone());
+            since[i] = i == 0 ? rows.get(0).epochMs()
+                    : changed ? (rows.get(i - 1).epochMs() + rows.get(i).epochMs()) / 2 : since[i - 1];
+        }
+        return since;
+    }
+
+    /** The index of the truth row in force at a moment: the last at or before it; -1 before it or once the shopper left. */
+    static int truthAt(List<TruthRow> rows, long epochMs) {
         int low = 0;
         int high = rows.size() - 1;
-        TruthRow found = null;
+        int found = -1;
         while (low <= high) {
             int mid = (low + high) >>> 1;
             if (rows.get(mid).epochMs() <= epochMs) {
-                found = rows.get(mid);
+                found = mid;
                 low = mid + 1;
             } else {
                 high = mid - 1;
             }
         }
-        return found == null || epochMs - found.epochMs() >= TRUTH_INTERVAL_MS ? null : found;
+        return found < 0 || epochMs - rows.get(found).epochMs() >= TRUTH_INTERVAL_MS ? -1 : found;
     }
 
     /** In the zone within the tolerance before, or by the next truth sample after (the gateway may be the quicker). */

@@ -25,6 +25,8 @@ class LocationScorerTest {
 
         assertThat(score.shopperSeconds()).isEqualTo(20);
         assertThat(score.rightZoneShare()).isCloseTo(18 / 20.0, within(1e-9));
+        // both wrong seconds are the gateway catching up after the crossing
+        assertThat(score.settlingShare()).isCloseTo(2 / 20.0, within(1e-9));
         assertThat(score.crossings()).isEqualTo(1);
         assertThat(score.detected()).isEqualTo(1);
         // crossing dated half way between the samples at 9 s and 10 s; first poll showing b at 12.5 s
@@ -46,6 +48,8 @@ class LocationScorerTest {
         assertThat(score.falseChanges()).isEqualTo(1);
         assertThat(score.crossings()).isZero();
         assertThat(score.rightZoneShare()).isCloseTo(19 / 20.0, within(1e-9));
+        // the first zone counts from the first truth row: at 5.5 s the flap is still within the settling time
+        assertThat(score.settlingShare()).isCloseTo(1 / 20.0, within(1e-9));
     }
 
     @Test
