@@ -160,11 +160,11 @@ public final class StoreSimulation {
         byte[] token = bytes(SESSION_TOKEN_BYTES);
         String orderCode = String.format("ORD-%06d", rng.nextInt(1_000_000));
         double speed = MIN_SPEED_MPS + rng.nextDouble() * (MAX_SPEED_MPS - MIN_SPEED_MPS);
+        // key and consent are drawn either way, so checking in over HTTP does not shift the random stream of the walk
         boolean locationConsent = rng.nextDouble() < phones.locationConsentShare();
         ShopperWalk shopper = new ShopperWalk(id, token, orderCode, speed, start, entrance.id(), planner.plan(rng));
         shoppers.add(shopper);
         shoppersById.put(id, shopper);
-        // drawn either way, so checking in over HTTP does not shift the random stream of the walk
         if (phones.app().isPresent()) {
             phones.app().get().entered(id, locationConsent);
         } else {
