@@ -50,6 +50,7 @@ public final class LoadRun {
              RawMqttClient subscriberClient = new RawMqttClient(options.broker(), 1)) {
             List<LoadConnection> loads = new ArrayList<>();
             List<CompletableFuture<RawMqttConnection>> connecting = new ArrayList<>();
+            int payloadBytes = options.payloadBytes();
             for (Device device : devices) {
                 // a fresh boot id per run: the gateway remembers (device, boot, seq) across runs and restarts
                 long bootId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
@@ -58,6 +59,8 @@ public final class LoadRun {
                         ? PublishEncoder.forDevice(topic, options.qos(), device.id(), bootId, options.payloadBytes())
                         : PublishEncoder.forSightings(topic, device.id(), bootId, SessionSightings.batch(sessions,
                                 devices.indexOf(device), devices.size(), options.sightingsPerBatch(), System.currentTimeMillis()));
+                // sightings of sessions are as long as their batch, whatever --payload-bytes says
+                payloadBytes = encoder.payloadSize(1, System.currentTimeMillis());
                 LoadConnection load = new LoadConnection(encoder, options.qos(), options.inflight(), perConnectionRate);
                 loads.add(load);
                 connecting.add(client.connect(device.id(), options.anonymous() ? null : device.id(),
@@ -111,7 +114,7 @@ public final class LoadRun {
                 RawMqttConnection c = connecting.get(i).get();
                 c.channel().writeAndFlush(MqttFrames.disconnect(c.channel().alloc()));
             }
-            return new LoadResult(options.qos(), options.connections(), options.payloadBytes(), seconds,
+            return new LoadResult(options.qos(), options.connections(), payloadBytes, seconds,
                     (after.sent() - before.sent()) / seconds, (after.acked() - before.acked()) / seconds, countedPerS,
                     countedBy, latencies.percentileMicros(50) / 1000.0, latencies.percentileMicros(99) / 1000.0,
                     latencies.maxMicros() / 1000.0, latencies.count(), dropped);
