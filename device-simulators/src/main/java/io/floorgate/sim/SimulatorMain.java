@@ -1,10 +1,12 @@
 package io.floorgate.sim;
 
+import io.floorgate.sim.checkin.CheckInCommand;
 import io.floorgate.sim.connect.ConnectCommand;
 import io.floorgate.sim.demo.DemoCommand;
 import io.floorgate.sim.load.LoadCommand;
 import io.floorgate.sim.misbehave.MisbehaveCommand;
 import io.floorgate.sim.play.PlayCommand;
+import io.floorgate.sim.score.ScoreCommand;
 import io.floorgate.sim.store.GenStoreCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "floorgate-sim", mixinStandardHelpOptions = true, version = "floorgate-sim 0.1",
         description = "Floorgate store simulator: plays a store's devices against a gateway, misbehaves, loads it.",
         subcommands = {DemoCommand.class, PlayCommand.class, MisbehaveCommand.class, LoadCommand.class, GenStoreCommand.class,
-                ConnectCommand.class})
+                ConnectCommand.class, ScoreCommand.class, CheckInCommand.class})
 public final class SimulatorMain {
 
     public static void main(String[] args) {

@@ -1,6 +1,7 @@
 package io.floorgate.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.floorgate.config.Listeners;
 import io.floorgate.config.StoreConfig;
@@ -8,7 +9,11 @@ import io.floorgate.config.StoreConfigLoader;
 import io.floorgate.gateway.Gateway;
 import io.floorgate.sim.misbehave.CaseResult;
 import io.floorgate.sim.misbehave.MisbehaveRun;
+import io.floorgate.sim.play.AppCheckIns;
 import io.floorgate.sim.play.PlayOptions;
+import io.floorgate.sim.play.PlayStats;
+import io.floorgate.sim.score.LocationPoll;
+import io.floorgate.sim.score.LocationPoller;
 import io.floorgate.sim.play.PlayResult;
 import io.floorgate.sim.play.StorePlayer;
 import io.vertx.core.Vertx;
@@ -24,7 +29,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,7 +70,7 @@ class GatewayEndToEndTest {
     void play_whenDemoStorePlayedFastWithFixedSeed_thenEveryQos1EventOfReadersAndKiosksIsInH2() throws Exception {
         // ten simulated minutes in about five seconds: long enough for shoppers to reach kiosks and readers
         PlayOptions options = new PlayOptions(store, "tcp://127.0.0.1:" + gateway.mqttPort(), 40, 120,
-                Duration.ofMinutes(10), 42, System.currentTimeMillis(), row -> { });
+                Duration.ofMinutes(10), 42, System.currentTimeMillis(), row -> { }, Optional.empty(), 1);
         PlayResult result = new StorePlayer(options, new PrintWriter(new StringWriter())).run(() -> false);
 
         assertThat(result.errors()).isZero();
@@ -82,6 +90,50 @@ class GatewayEndToEndTest {
         }
         // acknowledged means committed: every acknowledged QoS 1 event is a row
         assertThat(rows).isEqualTo(result.acked());
+    }
+
+    @Test
+    void play_whenShoppersCheckInOverHttp_thenTheGatewayLocatesThemByTheKeysItIssued() throws Exception {
+        PlayOptions options = new PlayOptions(store, "tcp://127.0.0.1:" + gateway.mqttPort(), 3, 1,
+                Duration.ofSeconds(30), 42, System.currentTimeMillis(), row -> { },
+                Optional.of(URI.create("http://127.0.0.1:" + gateway.httpPort())), 1);
+        StorePlayer player = new StorePlayer(options, new PrintWriter(new StringWriter()));
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<PlayResult> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return player.run(stop::get);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> player.checkIns().orElseThrow().openSessions().stream()
+                    .anyMatch(s -> gateway.locationQuery().locationOf(s.sessionId()).isPresent()));
+        } finally {
+            stop.set(true);
+        }
+        PlayResult result = run.get(START_TIMEOUT_S, TimeUnit.SECONDS);
+
+        assertThat(result.checkedIn()).isPositive();
+        assertThat(result.apiErrors()).isZero();
+        // leaving with the store: every session was checked out at the end of the run
+        assertThat(player.checkIns().orElseThrow().openSessions()).isEmpty();
+    }
+
+    @Test
+    void poll_whenShopperCheckedInWithoutLocationConsent_thenEveryLocationAnswerIs403() throws Exception {
+        URI api = URI.create("http://127.0.0.1:" + gateway.httpPort());
+        AppCheckIns app = new AppCheckIns(api, store.storeId(), new PlayStats());
+        app.entered("shopper-without-consent", false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.isOpen("shopper-without-consent"));
+
+        try (LocationPoller poller = new LocationPoller(api, app)) {
+            poller.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> poller.polls().size() >= 2);
+            assertThat(poller.polls()).allMatch(p -> p.outcome() == LocationPoll.Outcome.REFUSED);
+        }
+        app.checkOutEveryone().get(START_TIMEOUT_S, TimeUnit.SECONDS);
+        assertThat(app.openSessions()).isEmpty();
     }
 
     @Test

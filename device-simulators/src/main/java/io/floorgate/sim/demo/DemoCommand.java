@@ -74,7 +74,8 @@ public final class DemoCommand implements Callable<Integer> {
                     metrics, httpPort, mqttPort, dataDir.toAbsolutePath());
             out.flush();
             counters.scheduleAtFixedRate(new GatewayCounters(new MetricsScrape(metrics), out), 5, 5, TimeUnit.SECONDS);
-            PlayCommand.of("tcp://localhost:" + mqttPort, shoppers, speed, duration, seed)
+            PlayCommand.of("tcp://localhost:" + mqttPort, URI.create("http://localhost:" + httpPort), shoppers, speed,
+                            duration, seed)
                     .play(StoreConfigLoader.loadDemo(), out);
             return 0;
         } finally {

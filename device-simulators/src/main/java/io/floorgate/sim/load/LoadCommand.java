@@ -60,6 +60,15 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--count-metrics", description = "Count floorgate_ingest_accepted_total from this /metrics URL.")
     private URI countMetrics;
 
+    @Option(names = "--sightings-from-sessions", description = "QoS 0: each batch carries the current advertised ids"
+            + " of sessions in this file (written by checkin), and the count is sightings located"
+            + " (floorgate_location_sightings_total{resolved=\"true\"}) from --count-metrics.")
+    private Path sightingsFromSessions;
+
+    @Option(names = "--sightings-per-batch", defaultValue = "200",
+            description = "With --sightings-from-sessions: shoppers heard per batch. Default: ${DEFAULT-VALUE}.")
+    private int sightingsPerBatch;
+
     @Option(names = "--json", description = "Print the result as one JSON object.")
     private boolean json;
 
@@ -67,7 +76,8 @@ public final class LoadCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StoreConfig store = StoreSource.load(config);
         LoadResult result = LoadRun.run(new LoadOptions(broker, store, anonymous, connections, qos, payloadBytes,
-                warmup, duration, rate, inflight, threads, countSubscriber, countMetrics));
+                warmup, duration, rate, inflight, threads, countSubscriber, countMetrics, sightingsFromSessions,
+                sightingsPerBatch));
         spec.commandLine().getOut().println(json ? result.json().encode() : result.line());
         return result.disconnected() == 0 ? 0 : 1;
     }

@@ -1,7 +1,9 @@
 package io.floorgate.sim.load;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.sim.play.ReceiverReporter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -20,10 +22,14 @@ import java.time.Duration;
  * @param threads         event-loop threads of the generator
  * @param countSubscriber count deliveries to a subscriber of store/# (a pass-through broker)
  * @param countMetrics    count accepted events from the gateway's /metrics; null for none
+ * @param sightingsFrom   QoS 0 only: sightings of these sessions' current advertised ids instead of made-up ids,
+ *                        counted as sightings located; null for made-up ids
+ * @param sightingsPerBatch sessions heard in each batch, with sightingsFrom
  */
 public record LoadOptions(URI broker, StoreConfig store, boolean anonymous, int connections, int qos,
                           int payloadBytes, Duration warmup, Duration duration, double ratePerSecond, int inflight,
-                          int threads, boolean countSubscriber, URI countMetrics) {
+                          int threads, boolean countSubscriber, URI countMetrics, Path sightingsFrom,
+                          int sightingsPerBatch) {
 
     public LoadOptions {
         if (qos != 0 && qos != 1) {
@@ -31,6 +37,11 @@ public record LoadOptions(URI broker, StoreConfig store, boolean anonymous, int 
         }
         if (connections < 1 || inflight < 1 || threads < 1) {
             throw new IllegalArgumentException("connections, inflight and threads must be >= 1");
+        }
+        if (sightingsFrom != null && (qos != 0 || sightingsPerBatch < 1
+                || sightingsPerBatch > ReceiverReporter.MAX_SIGHTINGS_PER_BATCH)) {
+            throw new IllegalArgumentException("sightings from sessions need qos 0 and 1.."
+                    + ReceiverReporter.MAX_SIGHTINGS_PER_BATCH + " sightings per batch");
         }
         if (duration.isZero() || duration.isNegative()) {
             throw new IllegalArgumentException("duration must be positive");

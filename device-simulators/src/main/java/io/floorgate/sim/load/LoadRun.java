@@ -3,6 +3,8 @@ package io.floorgate.sim.load;
 import io.floorgate.config.Device;
 import io.floorgate.config.DeviceKind;
 import io.floorgate.sim.MetricsScrape;
+import io.floorgate.sim.checkin.SessionKey;
+import io.floorgate.sim.checkin.SessionKeyFile;
 import io.floorgate.sim.StoreSource;
 import io.floorgate.sim.play.Outbound;
 import io.floorgate.sim.wire.MqttFrames;
@@ -19,13 +21,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /** Drives one load run: connect, warm up, measure a window, disconnect. Blocks the calling thread for the run. */
 public final class LoadRun {
 
     private static final int KEEP_ALIVE_S = 60;
     private static final long CONNECT_TIMEOUT_S = 30;
-    private static final String ACCEPTED_METRIC = "floorgate_ingest_accepted_total";
 
     private LoadRun() {
     }
@@ -39,18 +41,26 @@ public final class LoadRun {
                     + " devices; the store has " + devices.size() + ", " + options.connections() + " wanted");
         }
         double perConnectionRate = options.ratePerSecond() / options.connections();
+        List<SessionKey> sessions = options.sightingsFrom() == null ? List.of()
+                : SessionKeyFile.read(options.sightingsFrom());
+        Counted counted = sessions.isEmpty() ? Counted.ACCEPTED : Counted.located(options.sightingsPerBatch());
         AtomicInteger disconnected = new AtomicInteger();
         AtomicLong delivered = new AtomicLong();
         try (RawMqttClient client = new RawMqttClient(options.broker(), options.threads());
              RawMqttClient subscriberClient = new RawMqttClient(options.broker(), 1)) {
             List<LoadConnection> loads = new ArrayList<>();
             List<CompletableFuture<RawMqttConnection>> connecting = new ArrayList<>();
+            int payloadBytes = options.payloadBytes();
             for (Device device : devices) {
                 // a fresh boot id per run: the gateway remembers (device, boot, seq) across runs and restarts
                 long bootId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-                PublishEncoder encoder = PublishEncoder.forDevice(
-                        StoreSource.topic(options.store(), device.id(), Outbound.EVENTS), options.qos(), device.id(),
-                        bootId, options.payloadBytes());
+                String topic = StoreSource.topic(options.store(), device.id(), Outbound.EVENTS);
+                PublishEncoder encoder = sessions.isEmpty()
+                        ? PublishEncoder.forDevice(topic, options.qos(), device.id(), bootId, options.payloadBytes())
+                        : PublishEncoder.forSightings(topic, device.id(), bootId, SessionSightings.batch(sessions,
+                                devices.indexOf(device), devices.size(), options.sightingsPerBatch(), System.currentTimeMillis()));
+                // sightings of sessions are as long as their batch, whatever --payload-bytes says
+                payloadBytes = encoder.payloadSize(1, System.currentTimeMillis());
                 LoadConnection load = new LoadConnection(encoder, options.qos(), options.inflight(), perConnectionRate);
                 loads.add(load);
                 connecting.add(client.connect(device.id(), options.anonymous() ? null : device.id(),
@@ -75,7 +85,7 @@ public final class LoadRun {
             MetricsScrape metrics = options.countMetrics() == null ? null : new MetricsScrape(options.countMetrics());
             Thread.sleep(options.warmup().toMillis());
 
-            double acceptedBefore = accepted(metrics);
+            double acceptedBefore = counted.read(metrics);
             long deliveredBefore = delivered.get();
             long startNanos = System.nanoTime();
             LoadConnection.Counts before = total(loads, true);
@@ -89,23 +99,23 @@ public final class LoadRun {
                 latencies.add(load.stop().get());
             }
             // the gateway commits in batches: let the last window's accepted counts reach /metrics
-            double acceptedAfter = metrics == null ? 0 : settledAccepted(metrics);
-            double counted = -1;
+            double acceptedAfter = metrics == null ? 0 : settled(counted, metrics);
+            double countedPerS = -1;
             String countedBy = "none";
             if (subscriber != null) {
-                counted = (deliveredAfter - deliveredBefore) / seconds;
+                countedPerS = (deliveredAfter - deliveredBefore) / seconds;
                 countedBy = "subscriber";
             } else if (metrics != null) {
-                counted = (acceptedAfter - acceptedBefore) / seconds;
-                countedBy = "accepted";
+                countedPerS = (acceptedAfter - acceptedBefore) / seconds;
+                countedBy = counted.label;
             }
             int dropped = disconnected.get();
             for (int i = 0; i < loads.size(); i++) {
                 RawMqttConnection c = connecting.get(i).get();
                 c.channel().writeAndFlush(MqttFrames.disconnect(c.channel().alloc()));
             }
-            return new LoadResult(options.qos(), options.connections(), options.payloadBytes(), seconds,
-                    (after.sent() - before.sent()) / seconds, (after.acked() - before.acked()) / seconds, counted,
+            return new LoadResult(options.qos(), options.connections(), payloadBytes, seconds,
+                    (after.sent() - before.sent()) / seconds, (after.acked() - before.acked()) / seconds, countedPerS,
                     countedBy, latencies.percentileMicros(50) / 1000.0, latencies.percentileMicros(99) / 1000.0,
                     latencies.maxMicros() / 1000.0, latencies.count(), dropped);
         }
@@ -123,20 +133,42 @@ public final class LoadRun {
         return new LoadConnection.Counts(sent, acked);
     }
 
-    private static double accepted(MetricsScrape metrics) {
-        if (metrics == null) {
-            return 0;
+    /**
+     * What the gateway's /metrics says was done with the load: events accepted, or sightings located.
+     *
+     * @param label       how the result line names it
+     * @param fromMetrics the count, from the metrics page's text
+     */
+    private record Counted(String label, ToDoubleFunction<String> fromMetrics) {
+
+        static final Counted ACCEPTED = new Counted("accepted",
+                text -> MetricsScrape.sum(text, "floorgate_ingest_accepted_total", Map.of("channel", Outbound.EVENTS)));
+
+        /**
+         * Sightings resolved to a session whose batch reached the location stage. The gateway counts a
+         * batch's resolved sightings before a stage that is behind drops it, so those come off again.
+         */
+        static Counted located(int sightingsPerBatch) {
+            return new Counted("located", text -> MetricsScrape.sum(text, "floorgate_location_sightings_total",
+                    Map.of("resolved", "true")) - sightingsPerBatch * MetricsScrape.sum(text,
+                    "floorgate_location_batches_dropped_total", Map.of()));
         }
-        return metrics.sum(ACCEPTED_METRIC, Map.of("channel", Outbound.EVENTS)).orElseThrow(
-                () -> new IllegalStateException("cannot read the gateway's metrics"));
+
+        double read(MetricsScrape metrics) {
+            if (metrics == null) {
+                return 0;
+            }
+            return metrics.fetch().map(fromMetrics::applyAsDouble).orElseThrow(
+                    () -> new IllegalStateException("cannot read the gateway's metrics"));
+        }
     }
 
     /** Reads the counter until two reads 200 ms apart agree (or a second has passed). */
-    private static double settledAccepted(MetricsScrape metrics) throws InterruptedException {
-        double last = accepted(metrics);
+    private static double settled(Counted counted, MetricsScrape metrics) throws InterruptedException {
+        double last = counted.read(metrics);
         for (int i = 0; i < 5; i++) {
             Thread.sleep(200);
-            double now = accepted(metrics);
+            double now = counted.read(metrics);
             if (now == last) {
                 break;
             }

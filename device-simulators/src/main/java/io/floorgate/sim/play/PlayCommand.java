@@ -4,8 +4,10 @@ import io.floorgate.config.StoreConfig;
 import io.floorgate.sim.DurationConverter;
 import io.floorgate.sim.StoreSource;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +21,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "play", mixinStandardHelpOptions = true,
         description = "Connect every device of a store and play shoppers walking through it.")
 public final class PlayCommand implements Callable<Integer> {
+
+    public static final double DEFAULT_LOCATION_CONSENT_SHARE = 0.9;
+    /** The gateway's default HTTP port (README). */
+    public static final int DEFAULT_API_PORT = 8080;
 
     @Spec
     private CommandSpec spec;
@@ -42,18 +48,33 @@ public final class PlayCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Same seed, same run. Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Option(names = "--api", description = "The gateway's app API where shoppers check in, http://host:port;"
+            + " default: the gateway's host, port " + DEFAULT_API_PORT + ".")
+    URI api;
+
+    @Option(names = "--location-consent-share", defaultValue = "0.9",
+            description = "Share of shoppers who let the store locate them. Default: ${DEFAULT-VALUE}.")
+    double locationConsentShare;
+
     @Option(names = "--truth", description = "Write ground truth CSV (time, shopper, zone, x, y) here.")
     Path truth;
 
     /** A play run configured in code, for demo: the demo store, no truth file. */
-    public static PlayCommand of(String gateway, int shoppers, double speed, Duration duration, long seed) {
+    public static PlayCommand of(String gateway, URI api, int shoppers, double speed, Duration duration, long seed) {
         PlayCommand play = new PlayCommand();
         play.gateway = gateway;
+        play.api = api;
+        play.locationConsentShare = DEFAULT_LOCATION_CONSENT_SHARE;
         play.shoppers = shoppers;
         play.speed = speed;
         play.duration = duration;
         play.seed = seed;
         return play;
+    }
+
+    /** tcp://host:1883 → http://host:8080: the gateway serves MQTT and HTTP on one host. */
+    public static URI apiBeside(String gatewayUri) {
+        return URI.create("http://" + URI.create(gatewayUri).getHost() + ":" + DEFAULT_API_PORT);
     }
 
     @Override
@@ -79,11 +100,13 @@ public final class PlayCommand implements Callable<Integer> {
         Consumer<TruthRow> sink = csv == null ? row -> { } : csv;
         try {
             PlayOptions options = new PlayOptions(store, gateway, shoppers, speed, duration, seed,
-                    System.currentTimeMillis(), sink);
+                    System.currentTimeMillis(), sink, Optional.of(api != null ? api : apiBeside(gateway)),
+                    locationConsentShare);
             PlayResult result = new StorePlayer(options, out).run(stop::get);
-            out.printf("played %ds simulated: %d shoppers, sent qos0=%d qos1=%d, acked=%d, errors=%d, disconnected=%d%n",
-                    result.simulatedMs() / 1000, result.shoppers(), result.sentQos0(), result.sentQos1(),
-                    result.acked(), result.errors(), result.disconnected());
+            out.printf("played %ds simulated: %d shoppers (%d checked in), sent qos0=%d qos1=%d, acked=%d, errors=%d,"
+                            + " disconnected=%d, api-errors=%d%n",
+                    result.simulatedMs() / 1000, result.shoppers(), result.checkedIn(), result.sentQos0(),
+                    result.sentQos1(), result.acked(), result.errors(), result.disconnected(), result.apiErrors());
             out.flush();
             return result;
         } finally {

@@ -10,7 +10,9 @@ package io.floorgate.sim.play;
  * @param acked         QoS 1 messages acknowledged by the gateway
  * @param errors        messages that failed or were dropped by a full device queue
  * @param disconnected  devices that were not connected at the end
+ * @param checkedIn     shoppers checked in over the app API
+ * @param apiErrors     app API calls that failed
  */
 public record PlayResult(long simulatedMs, int shoppers, long sentQos0, long sentQos1, long acked, long errors,
-                         int disconnected) {
+                         int disconnected, long checkedIn, long apiErrors) {
 }

@@ -3,7 +3,7 @@ package io.floorgate.sim.play;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of a play run, written by Paho's threads and the tick thread, read by the rate line. */
+/** Counters of a play run, written by Paho's and the HTTP client's threads and the tick thread, read by the rate line. */
 public final class PlayStats {
 
     final LongAdder sentQos0 = new LongAdder();
@@ -11,6 +11,9 @@ public final class PlayStats {
     final LongAdder acked = new LongAdder();
     final LongAdder errors = new LongAdder();
     final AtomicInteger inflight = new AtomicInteger();
+    final LongAdder checkedIn = new LongAdder();
+    final LongAdder checkedOut = new LongAdder();
+    final LongAdder apiErrors = new LongAdder();
 
     public long sentQos0() {
         return sentQos0.sum();
@@ -26,6 +29,19 @@ public final class PlayStats {
 
     public long errors() {
         return errors.sum();
+    }
+
+    public long checkedIn() {
+        return checkedIn.sum();
+    }
+
+    public long checkedOut() {
+        return checkedOut.sum();
+    }
+
+    /** App API calls that failed or got an unexpected status. */
+    public long apiErrors() {
+        return apiErrors.sum();
     }
 
     public int inflight() {

@@ -33,7 +33,7 @@ public final class ShopperWalk {
     private static final double DEVICE_APPROACH_M = 0.6;
 
     private final String id;
-    private final RotatingAdvertiser advertiser;
+    private RotatingAdvertiser advertiser;
     private final byte[] sessionToken;
     private final String orderCode;
     private final double speedMps;
@@ -49,10 +49,9 @@ public final class ShopperWalk {
     private long dwellLeftMs;
     private boolean left;
 
-    public ShopperWalk(String id, RotatingAdvertiser advertiser, byte[] sessionToken, String orderCode,
-                       double speedMps, Point start, String startZone, List<Stop> plan) {
+    public ShopperWalk(String id, byte[] sessionToken, String orderCode, double speedMps, Point start,
+                       String startZone, List<Stop> plan) {
         this.id = id;
-        this.advertiser = advertiser;
         this.sessionToken = sessionToken.clone();
         this.orderCode = orderCode;
         this.speedMps = speedMps;
@@ -65,8 +64,13 @@ public final class ShopperWalk {
         return id;
     }
 
-    public RotatingAdvertiser advertiser() {
-        return advertiser;
+    /** Empty until the phone has a key: an app that has not checked in yet does not advertise. */
+    public Optional<RotatingAdvertiser> advertiser() {
+        return Optional.ofNullable(advertiser);
+    }
+
+    public void advertiseWith(RotatingAdvertiser advertiser) {
+        this.advertiser = advertiser;
     }
 
     public byte[] sessionToken() {

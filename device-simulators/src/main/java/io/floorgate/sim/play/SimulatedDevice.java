@@ -27,7 +27,7 @@ public final class SimulatedDevice {
     public SimulatedDevice(Device device, long bootEpochMs, RandomGenerator rng) {
         this.device = device;
         this.bootEpochMs = bootEpochMs;
-        // boot_id must be non-zero; drawn from the run's RNG so a seed replays the same boots
+        // boot_id must be non-zero; drawn from the caller's RNG so a seeded run replays the same boots
         this.bootId = rng.nextLong(1, Long.MAX_VALUE);
         this.wifiRssiDbm = -45 - rng.nextInt(30);
         this.batteryAtBootPct = 60 + rng.nextDouble() * 40;

@@ -8,9 +8,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -31,11 +34,18 @@ public final class StorePlayer {
     private final PlayOptions options;
     private final PrintWriter out;
     private final PlayStats stats = new PlayStats();
+    private final Optional<AppCheckIns> checkIns;
     private volatile StoreSimulation simulation;
 
     public StorePlayer(PlayOptions options, PrintWriter out) {
         this.options = options;
         this.out = out;
+        this.checkIns = options.api().map(api -> new AppCheckIns(api, options.store().storeId(), stats));
+    }
+
+    /** The shoppers' app sessions, when they check in over HTTP. */
+    public Optional<AppCheckIns> checkIns() {
+        return checkIns;
     }
 
     public PlayStats stats() {
@@ -44,10 +54,16 @@ public final class StorePlayer {
 
     /** Plays until the duration has been simulated or {@code stop} says so; blocks the calling thread. */
     public PlayResult run(BooleanSupplier stop) throws MqttException, InterruptedException {
-        StoreSimulation sim = new StoreSimulation(options.store(), options.seed(), options.shoppers(),
-                options.startEpochMs(), PathLossModel.SHOP_FLOOR, options.truth());
-        simulation = sim;
         Map<String, PahoDevice> devices = connectAll();
+        // the gateway resolves advertised ids by its wall clock, whatever the simulation's speed; and the
+        // simulated clock starts now, not before connecting, so that at speed 1 truth and gateway share one clock
+        Phones phones = checkIns.isEmpty() ? Phones.OFFLINE
+                : new Phones(checkIns.map(ShopperApp.class::cast), options.locationConsentShare(),
+                        Optional.of(System::currentTimeMillis));
+        long startEpochMs = checkIns.isEmpty() ? options.startEpochMs() : System.currentTimeMillis();
+        StoreSimulation sim = new StoreSimulation(options.store(), options.seed(), options.shoppers(),
+                startEpochMs, PathLossModel.SHOP_FLOOR, options.truth(), phones);
+        simulation = sim;
         ScheduledExecutorService rateLine = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "play-rate-line");
             t.setDaemon(true);
@@ -66,18 +82,22 @@ public final class StorePlayer {
                 if (wait > 0) {
                     LockSupport.parkNanos(wait);
                 }
+                checkIns.ifPresent(app -> app.drainIssued(sim::issue));
                 for (Outbound message : sim.tick()) {
                     devices.get(message.deviceId()).publish(message);
                 }
             }
             drain(devices.values());
+            if (checkIns.isPresent()) {
+                checkOutEveryone(checkIns.get());
+            }
             disconnected = (int) devices.values().stream().filter(d -> !d.isConnected()).count();
         } finally {
             rateLine.shutdownNow();
             devices.values().forEach(PahoDevice::disconnect);
         }
         return new PlayResult(sim.simulatedMs(), sim.shoppersEntered(), stats.sentQos0(), stats.sentQos1(),
-                stats.acked(), stats.errors(), disconnected);
+                stats.acked(), stats.errors(), disconnected, stats.checkedIn(), stats.apiErrors());
     }
 
     private Map<String, PahoDevice> connectAll() throws MqttException, InterruptedException {
@@ -106,6 +126,15 @@ public final class StorePlayer {
         }
     }
 
+    /** Shoppers still in the store at the end leave with it, so their sessions do not linger until they expire. */
+    private static void checkOutEveryone(AppCheckIns app) throws InterruptedException {
+        try {
+            app.checkOutEveryone().get(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // counted as API errors by the check-ins themselves
+        }
+    }
+
     /** The live line: rates over the last interval, in-flight now, errors so far. */
     private final class RateLine implements Runnable {
         private long lastNanos = System.nanoTime();
@@ -122,9 +151,11 @@ public final class StorePlayer {
             long acked = stats.acked();
             StoreSimulation sim = simulation;
             long simS = sim.simulatedMs() / 1000;
-            out.printf(Locale.ROOT, "t=%02d:%02d:%02d shoppers=%d sent/s qos0=%.1f qos1=%.1f acked/s=%.1f in-flight=%d errors=%d%n",
+            out.printf(Locale.ROOT, "t=%02d:%02d:%02d shoppers=%d sent/s qos0=%.1f qos1=%.1f acked/s=%.1f in-flight=%d errors=%d"
+                            + " checked-in=%d api-errors=%d%n",
                     simS / 3600, simS / 60 % 60, simS % 60, sim.shoppersInStore(), (qos0 - lastQos0) / seconds,
-                    (qos1 - lastQos1) / seconds, (acked - lastAcked) / seconds, stats.inflight(), stats.errors());
+                    (qos1 - lastQos1) / seconds, (acked - lastAcked) / seconds, stats.inflight(), stats.errors(),
+                    stats.checkedIn(), stats.apiErrors());
             out.flush();
             lastNanos = now;
             lastQos0 = qos0;

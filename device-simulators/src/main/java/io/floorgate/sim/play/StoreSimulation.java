@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -53,6 +54,8 @@ public final class StoreSimulation {
     private final int shopperTarget;
     private final long startEpochMs;
     private final Consumer<TruthRow> truth;
+    private final Phones phones;
+    private final Map<String, ShopperWalk> shoppersById = new HashMap<>();
     private final Map<String, SimulatedDevice> devices = new HashMap<>();
     private final List<SimulatedDevice> deviceOrder = new ArrayList<>();
     private final List<SimulatedDevice> receivers = new ArrayList<>();
@@ -65,6 +68,12 @@ public final class StoreSimulation {
 
     public StoreSimulation(StoreConfig config, long seed, int shopperTarget, long startEpochMs,
                            PathLossModel pathLoss, Consumer<TruthRow> truth) {
+        this(config, seed, shopperTarget, startEpochMs, pathLoss, truth, Phones.OFFLINE);
+    }
+
+    public StoreSimulation(StoreConfig config, long seed, int shopperTarget, long startEpochMs,
+                           PathLossModel pathLoss, Consumer<TruthRow> truth, Phones phones) {
+        this.phones = phones;
         this.layout = new StoreLayout(config);
         this.planner = new VisitPlanner(layout);
         this.pathLoss = pathLoss;
@@ -73,8 +82,11 @@ public final class StoreSimulation {
         this.startEpochMs = startEpochMs;
         this.truth = truth;
         this.audibleM = pathLoss.maxAudibleDistanceM();
+        // a new start is a reboot: a gateway remembers (device, boot, seq), so a replay of the same seed at
+        // another time must boot afresh or its events are dropped as duplicates of the last run's
+        RandomGenerator boots = new SplittableRandom(seed ^ startEpochMs);
         for (Device d : config.devices()) {
-            SimulatedDevice device = new SimulatedDevice(d, startEpochMs, rng);
+            SimulatedDevice device = new SimulatedDevice(d, startEpochMs, boots);
             devices.put(d.id(), device);
             deviceOrder.add(device);
             if (d.kind() == DeviceKind.BLE_RECEIVER) {
@@ -126,6 +138,12 @@ public final class StoreSimulation {
             }
         }
         sendHeartbeats(now, out);
+        for (ShopperWalk s : shoppers) {
+            if (s.hasLeft()) {
+                shoppersById.remove(s.id());
+                phones.app().ifPresent(app -> app.left(s.id()));
+            }
+        }
         shoppers.removeIf(ShopperWalk::hasLeft);
         simMs += TICK_MS;
         return out;
@@ -142,17 +160,37 @@ public final class StoreSimulation {
         byte[] token = bytes(SESSION_TOKEN_BYTES);
         String orderCode = String.format("ORD-%06d", rng.nextInt(1_000_000));
         double speed = MIN_SPEED_MPS + rng.nextDouble() * (MAX_SPEED_MPS - MIN_SPEED_MPS);
-        shoppers.add(new ShopperWalk(id, new RotatingAdvertiser(key, RotatingAdvertiser.ROTATION_PERIOD), token,
-                orderCode, speed, start, entrance.id(), planner.plan(rng)));
+        // key and consent are drawn either way, so checking in over HTTP does not shift the random stream of the walk
+        boolean locationConsent = rng.nextDouble() < phones.locationConsentShare();
+        ShopperWalk shopper = new ShopperWalk(id, token, orderCode, speed, start, entrance.id(), planner.plan(rng));
+        shoppers.add(shopper);
+        shoppersById.put(id, shopper);
+        if (phones.app().isPresent()) {
+            phones.app().get().entered(id, locationConsent);
+        } else {
+            shopper.advertiseWith(new RotatingAdvertiser(key, RotatingAdvertiser.ROTATION_PERIOD));
+        }
         nextArrivalMs = simMs + Math.round(-Math.log(1 - rng.nextDouble()) * MEAN_ARRIVAL_GAP_MS);
     }
 
-    private void advertise(long now) {
+    /**
+     * Gives a shopper the key the gateway issued at check-in; until then its phone is silent, as an
+     * app is before it has a session. A shopper who left meanwhile is ignored.
+     */
+    public void issue(IssuedKey key) {
+        ShopperWalk shopper = shoppersById.get(key.shopperId());
+        if (shopper != null) {
+            shopper.advertiseWith(new RotatingAdvertiser(key.key(), key.rotationPeriod()));
+        }
+    }
+
+    private void advertise(long simulatedNow) {
+        long now = phones.idClock().map(LongSupplier::getAsLong).orElse(simulatedNow);
         for (ShopperWalk shopper : shoppers) {
-            if (shopper.hasLeft()) {
+            if (shopper.hasLeft() || shopper.advertiser().isEmpty()) {
                 continue;
             }
-            byte[] id = shopper.advertiser().idAt(now);
+            byte[] id = shopper.advertiser().get().idAt(now);
             for (SimulatedDevice receiver : receivers) {
                 double d = receiver.device().position().distanceTo(shopper.position());
                 if (d > audibleM) {

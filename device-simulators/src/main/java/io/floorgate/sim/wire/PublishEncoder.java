@@ -51,6 +51,12 @@ public final class PublishEncoder {
         return new PublishEncoder(topic, qos, deviceId, bootId, body);
     }
 
+    /** A QoS 0 encoder whose every event carries this batch, e.g. the current ids of checked-in shoppers. */
+    public static PublishEncoder forSightings(String topic, String deviceId, long bootId, BeaconSightings batch) {
+        return new PublishEncoder(topic, 0, deviceId, bootId,
+                DeviceEvent.newBuilder().setBeaconSightings(batch).build().toByteArray());
+    }
+
     private static byte[] sightingsField(int budget) {
         BeaconSightings.Builder sightings = BeaconSightings.newBuilder().setWindowMs(1000);
         int i = 0;

@@ -1,0 +1,103 @@
+package io.floorgate.sim.play;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.floorgate.config.StoreConfig;
+import io.floorgate.proto.v1.DeviceEvent;
+import io.floorgate.proto.v1.Sighting;
+import io.floorgate.sim.store.SyntheticStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ShopperCheckInTest {
+
+    private static final StoreConfig STORE = SyntheticStore.demoLike(3).build();
+    private static final long START = 1_700_000_000_000L;
+    private static final long TEN_SECONDS_OF_TICKS = 10_000 / StoreSimulation.TICK_MS;
+
+    /** Records what the simulation asks of the app API instead of calling it. */
+    private static final class RecordingApp implements ShopperApp {
+        final Map<String, Boolean> entered = new java.util.LinkedHashMap<>();
+        final List<String> left = new ArrayList<>();
+
+        @Override
+        public void entered(String shopperId, boolean locationConsent) {
+            entered.put(shopperId, locationConsent);
+        }
+
+        @Override
+        public void left(String shopperId) {
+            left.add(shopperId);
+        }
+    }
+
+    @Test
+    void tick_whenShopperHasNoKeyYet_thenItsPhoneIsSilent() throws Exception {
+        RecordingApp app = new RecordingApp();
+        StoreSimulation sim = simulation(app, 1);
+
+        Set<ByteString> heard = heardIds(sim, TEN_SECONDS_OF_TICKS);
+
+        assertThat(app.entered).isNotEmpty();
+        assertThat(heard).isEmpty();
+    }
+
+    @Test
+    void tick_whenTheGatewayIssuedAKey_thenReceiversHearTheIdsOfThatKeyOnTheIdClock() throws Exception {
+        RecordingApp app = new RecordingApp();
+        StoreSimulation sim = simulation(app, 1);
+        sim.tick();
+        byte[] key = new byte[32];
+        key[0] = 7;
+        Duration period = Duration.ofSeconds(30);
+        sim.issue(new IssuedKey("shopper-00001", key, period));
+
+        Set<ByteString> heard = heardIds(sim, TEN_SECONDS_OF_TICKS);
+
+        // the id clock, not simulated time, decides the slot: the gateway resolves by its wall clock
+        ByteString expected = ByteString.copyFrom(new RotatingAdvertiser(key, period).idAt(ID_CLOCK_MS));
+        assertThat(heard).containsExactly(expected);
+    }
+
+    @Test
+    void tick_whenConsentShareIsZero_thenEveryShopperChecksInWithoutLocationConsentAndChecksOutOnLeaving() {
+        RecordingApp app = new RecordingApp();
+        StoreSimulation sim = simulation(app, 0);
+        for (long i = 0; i < 20 * 60 * 1000 / StoreSimulation.TICK_MS; i++) {
+            sim.tick();
+        }
+
+        assertThat(app.entered).isNotEmpty().allSatisfy((shopper, consent) -> assertThat(consent).isFalse());
+        assertThat(app.left).isNotEmpty();
+        assertThat(app.entered.keySet()).containsAll(app.left);
+    }
+
+    private static final long ID_CLOCK_MS = 42 * 30_000L + 1;
+
+    private static StoreSimulation simulation(ShopperApp app, double consentShare) {
+        return new StoreSimulation(STORE, 42, 5, START, PathLossModel.SHOP_FLOOR, row -> { },
+                new Phones(Optional.of(app), consentShare, Optional.of(() -> ID_CLOCK_MS)));
+    }
+
+    private static Set<ByteString> heardIds(StoreSimulation sim, long ticks) throws InvalidProtocolBufferException {
+        Set<ByteString> heard = new HashSet<>();
+        for (long i = 0; i < ticks; i++) {
+            for (Outbound message : sim.tick()) {
+                DeviceEvent event = DeviceEvent.parseFrom(message.payload());
+                if (event.hasBeaconSightings()) {
+                    event.getBeaconSightings().getSightingsList().stream().map(Sighting::getObservedId)
+                            .forEach(heard::add);
+                }
+            }
+        }
+        return heard;
+    }
+}
