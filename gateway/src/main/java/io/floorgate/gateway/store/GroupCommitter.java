@@ -45,6 +45,7 @@ public final class GroupCommitter implements AutoCloseable {
     private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
     private static final String UNIQUE_VIOLATION = "23505";
+    private static final String CONSTRAINT_VIOLATION_CLASS = "23";
     /** Forces H2's file to the device: what {@code fsyncOnCommit} adds after every commit. */
     private static final String CHECKPOINT_SYNC = "CHECKPOINT SYNC";
 
@@ -76,7 +77,8 @@ public final class GroupCommitter implements AutoCloseable {
         this.commitLatency = Timer.builder("floorgate.ingest.commit.latency")
                 .description("Time to write and commit one batch").publishPercentiles(0.5, 0.99).register(metrics);
         this.commitFailures = Counter.builder("floorgate.ingest.commit.failures")
-                .description("Batches that could not be committed after retries").register(metrics);
+                .description("Writes that could not be committed, even alone after their batch failed")
+                .register(metrics);
         Gauge.builder("floorgate.ingest.commit.queue", queue, BlockingQueue::size)
                 .description("Writes waiting for commit").register(metrics);
         this.writer = new Thread(this::run, "floorgate-committer");
@@ -210,16 +212,12 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     private void commitWithRetries(Statements st, List<Pending> batch) throws InterruptedException {
-        SQLException last = null;
         boolean onKeyCollision = false;
         for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
             long start = System.nanoTime();
             try {
                 int writes = writeBatch(st, batch, onKeyCollision);
-                st.connection.commit();
-                if (fsyncOnCommit) {
-                    st.of(CHECKPOINT_SYNC).execute();
-                }
+                commit(st);
                 commitLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 if (writes > 0) {
                     batchSize.record(writes);
@@ -233,14 +231,59 @@ public final class GroupCommitter implements AutoCloseable {
                     attempt--;
                     continue;
                 }
-                last = e;
+                if (isConstraintViolation(e)) {
+                    // Deterministic: trying the same batch again would fail the same way.
+                    break;
+                }
                 LOG.warn("Commit of {} writes failed (attempt {} of {}): {}", batch.size(), attempt, COMMIT_ATTEMPTS,
                         e.getMessage());
                 Thread.sleep(RETRY_PAUSE.toMillis() * attempt);
             }
         }
-        commitFailures.increment();
-        complete(batch, last);
+        commitOneByOne(st, batch, onKeyCollision);
+    }
+
+    /**
+     * The batch as a whole could not be committed: one write in it may be bad (a row that breaks a
+     * constraint). Each write then gets a transaction of its own, so a bad one fails alone and every
+     * other device's events, every other shopper's rows, are still stored and acknowledged.
+     */
+    private void commitOneByOne(Statements st, List<Pending> batch, boolean onKeyCollision) {
+        int failed = 0;
+        for (Pending p : batch) {
+            if (p.write() == null) {
+                complete(List.of(p), null);
+                continue;
+            }
+            try {
+                writeBatch(st, List.of(p), onKeyCollision);
+                commit(st);
+                complete(List.of(p), null);
+            } catch (SQLException e) {
+                st.rollbackQuietly();
+                failed++;
+                LOG.warn("Write {} could not be stored: {}", p.write().getClass().getSimpleName(), e.getMessage());
+                complete(List.of(p), e);
+            }
+        }
+        commitFailures.increment(failed);
+    }
+
+    private void commit(Statements st) throws SQLException {
+        st.connection.commit();
+        if (fsyncOnCommit) {
+            st.of(CHECKPOINT_SYNC).execute();
+        }
+    }
+
+    /** SQL state class 23: the data itself breaks a constraint, so no retry can help. */
+    private static boolean isConstraintViolation(SQLException e) {
+        for (SQLException cause = e; cause != null; cause = cause.getNextException()) {
+            if (cause.getSQLState() != null && cause.getSQLState().startsWith(CONSTRAINT_VIOLATION_CLASS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isUniqueViolation(SQLException e) {

@@ -80,6 +80,34 @@ class GroupCommitterTest {
     }
 
     @Test
+    void offer_whenOneWriteInABatchBreaksAConstraint_thenOnlyThatWriteFailsAndTheOthersAreStored() throws Exception {
+        committer.offer(event(1), null, recording("good-1"));
+        // kind is NOT NULL: a poison row in the middle of the batch.
+        committer.offer(new EventRow("nfc-1", 7, 2, null, 1_000, 2_000, new byte[] {2}), null, recording("poison"));
+        committer.offer(event(3), null, recording("good-3"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("good-1 committed", "poison failed", "good-3 committed");
+        assertThat(rows()).isEqualTo(2);
+    }
+
+    @Test
+    void offer_whenAZoneEntryIsDecidedTwiceAtOneInstant_thenTheLaterDecisionReplacesTheEarlierRow() throws Exception {
+        committer.offer(new ZoneVisitOpened("s-1", "aisle-1", 5_000), null, recording("first"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+        committer.offer(new ZoneVisitOpened("s-1", "aisle-2", 5_000), null, recording("again"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("first committed", "again committed");
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT zone_id FROM zone_visit WHERE session_id = 's-1'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("aisle-2");
+            assertThat(rs.next()).isFalse();
+        }
+    }
+
+    @Test
     void barrier_whenQueuedAfterWrites_thenCompletesOnlyOnceTheyAreCommitted() throws Exception {
         for (long seq = 1; seq <= 25; seq++) {
             committer.offer(event(seq), null, recording("e" + seq));
