@@ -11,6 +11,8 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 SIM_JAR=$REPO/device-simulators/target/floorgate-sim.jar
 GATEWAY_JAR=$REPO/gateway/target/floorgate-gateway.jar
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
 DURATION=${DURATION:-20s}
 WARMUP=${WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-8}
@@ -30,18 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
-wait_http() { # url, seconds
-  for _ in $(seq "$(( $2 * 4 ))"); do
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.25
-  done
-  echo "not ready: $1" >&2
-  return 1
-}
 
 wait_port() { # port
   for _ in $(seq 40); do
@@ -52,7 +43,6 @@ wait_port() { # port
   return 1
 }
 
-sim() { java -jar "$SIM_JAR" "$@"; }
 
 # The gateway's JVM flags, as README recommends for a store: a 10 ms pause goal keeps G1's young
 # collections short, which is most of the QoS 1 p99.
@@ -165,12 +155,6 @@ scenario "QoS 1 taps, max rate" 1 0
 scenario "QoS 1 taps, $FIXED_RATE/s" 1 "$FIXED_RATE"
 stop_gateway
 
-heap_mb() { # pid
-  jcmd "$1" GC.run >/dev/null
-  sleep 1
-  # "garbage-first heap   total 262144K, used 51234K": the used figure, in MB
-  jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v / 1024; exit } }'
-}
 
 HEAP=()
 heap_for() { # devices

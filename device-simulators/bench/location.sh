@@ -22,6 +22,8 @@ set -euo pipefail
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 SIM_JAR=$REPO/device-simulators/target/floorgate-sim.jar
 GATEWAY_JAR=$REPO/gateway/target/floorgate-gateway.jar
+# shellcheck source=common.sh
+source "$(dirname "$0")/common.sh"
 SHOPPERS=${SHOPPERS:-5000}
 DEVICES=${DEVICES:-200}
 CONNECTIONS=${CONNECTIONS:-8}
@@ -42,26 +44,9 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
-wait_http() { # url, seconds
-  for _ in $(seq "$(( $2 * 4 ))"); do
-    curl -sf -o /dev/null "$1" && return 0
-    sleep 0.25
-  done
-  echo "not ready: $1" >&2
-  return 1
-}
 
-sim() { java -jar "$SIM_JAR" "$@"; }
 
-heap_mb() { # pid: heap used after a full GC, MB
-  jcmd "$1" GC.run >/dev/null
-  # "garbage-first heap   total 262144K, used 51234K": the used figure, in MB
-  jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v / 1024; exit } }'
-}
 
 metric() { # name, label filter (grep -F), e.g. 'resolved="true"'
   curl -sf "http://127.0.0.1:$GW_HTTP/metrics" | grep "^$1" | grep -F "$2" | awk '{ s += $2 } END { printf "%.0f\n", s }'

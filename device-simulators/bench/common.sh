@@ -1,0 +1,23 @@
+# Helpers shared by the benchmark scripts; sourced, not run. Expects SIM_JAR to be set.
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_http() { # url, seconds
+  for _ in $(seq "$(( $2 * 4 ))"); do
+    curl -sf -o /dev/null "$1" && return 0
+    sleep 0.25
+  done
+  echo "not ready: $1" >&2
+  return 1
+}
+
+sim() { java -jar "$SIM_JAR" "$@"; }
+
+heap_mb() { # pid: heap used after a full GC, MB
+  jcmd "$1" GC.run >/dev/null
+  sleep 1
+  # "garbage-first heap   total 262144K, used 51234K": the used figure, in MB
+  jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v / 1024; exit } }'
+}
