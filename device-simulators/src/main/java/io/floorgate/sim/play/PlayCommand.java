@@ -56,6 +56,15 @@ public final class PlayCommand implements Callable<Integer> {
             description = "Share of shoppers who let the store locate them. Default: ${DEFAULT-VALUE}.")
     double locationConsentShare;
 
+    @Option(names = "--pickup-share", defaultValue = "0.2",
+            description = "Share of shoppers who come to collect an online order. Default: ${DEFAULT-VALUE}.")
+    double pickupShare;
+
+    @Option(names = "--order-system-token", defaultValue = PickupCalls.DEMO_SYSTEM_TOKEN,
+            description = "The store's sessions.systemClientToken, with which the simulated order system marks"
+                    + " orders ready. Default: the demo store's.")
+    String orderSystemToken;
+
     @Option(names = "--truth", description = "Write ground truth CSV (time, shopper, zone, x, y) here.")
     Path truth;
 
@@ -101,7 +110,7 @@ public final class PlayCommand implements Callable<Integer> {
         try {
             PlayOptions options = new PlayOptions(store, gateway, shoppers, speed, duration, seed,
                     System.currentTimeMillis(), sink, Optional.of(api != null ? api : apiBeside(gateway)),
-                    locationConsentShare);
+                    locationConsentShare, pickupShare, orderSystemToken);
             PlayResult result = new StorePlayer(options, out).run(stop::get);
             out.printf("played %ds simulated: %d shoppers (%d checked in), sent qos0=%d qos1=%d, acked=%d, errors=%d,"
                             + " disconnected=%d, api-errors=%d%n",

@@ -20,12 +20,25 @@ import java.util.function.Consumer;
  * @param truth        receives the ground truth, one row per shopper per simulated second
  * @param api          the gateway's app API, http://host:port, where shoppers check in; empty: nobody checks in
  * @param locationConsentShare the share of shoppers who consent to be located
+ * @param pickupShare  the share of shoppers who come to collect an online order
+ * @param orderSystemToken the store's system client token, with which the simulated order system marks orders ready
  */
 public record PlayOptions(StoreConfig store, String gatewayUri, int shoppers, double speed, Duration duration,
                           long seed, long startEpochMs, Consumer<TruthRow> truth, Optional<URI> api,
-                          double locationConsentShare) {
+                          double locationConsentShare, double pickupShare, String orderSystemToken) {
+
+    /** The default pickup share, and the demo store's order-system token. */
+    public PlayOptions(StoreConfig store, String gatewayUri, int shoppers, double speed, Duration duration,
+                       long seed, long startEpochMs, Consumer<TruthRow> truth, Optional<URI> api,
+                       double locationConsentShare) {
+        this(store, gatewayUri, shoppers, speed, duration, seed, startEpochMs, truth, api, locationConsentShare,
+                Phones.DEFAULT_PICKUP_SHARE, PickupCalls.DEMO_SYSTEM_TOKEN);
+    }
 
     public PlayOptions {
+        if (pickupShare < 0 || pickupShare > 1) {
+            throw new IllegalArgumentException("pickupShare must be within 0..1");
+        }
         if (shoppers < 0 || speed <= 0) {
             throw new IllegalArgumentException("shoppers must be >= 0 and speed > 0");
         }

@@ -16,7 +16,7 @@ import java.util.random.RandomGenerator;
 public final class ShopperWalk {
 
     /** Why the shopper stops somewhere; the stops at devices make those devices publish. */
-    public enum Purpose { BROWSE, PRODUCT_LOOKUP, FEEDBACK, PICKUP_CHECK_IN, TAP_SESSION, TAP_ORDER, LEAVE }
+    public enum Purpose { BROWSE, PRODUCT_LOOKUP, FEEDBACK, PICKUP_CHECK_IN, WAIT_FOR_ORDER, TAP_SESSION, TAP_ORDER, LEAVE }
 
     /**
      * A planned stop.

@@ -40,7 +40,8 @@ public final class StorePlayer {
     public StorePlayer(PlayOptions options, PrintWriter out) {
         this.options = options;
         this.out = out;
-        this.checkIns = options.api().map(api -> new AppCheckIns(api, options.store().storeId(), stats));
+        this.checkIns = options.api().map(api -> new AppCheckIns(api, options.store().storeId(), stats,
+                options.orderSystemToken()));
     }
 
     /** The shoppers' app sessions, when they check in over HTTP. */
@@ -57,9 +58,10 @@ public final class StorePlayer {
         Map<String, PahoDevice> devices = connectAll();
         // the gateway resolves advertised ids by its wall clock, whatever the simulation's speed; and the
         // simulated clock starts now, not before connecting, so that at speed 1 truth and gateway share one clock
+        // without the app API there is no order system to mark orders ready, but shoppers still walk to the counter
         Phones phones = checkIns.isEmpty() ? Phones.OFFLINE
                 : new Phones(checkIns.map(ShopperApp.class::cast), options.locationConsentShare(),
-                        Optional.of(System::currentTimeMillis));
+                        Optional.of(System::currentTimeMillis), options.pickupShare());
         long startEpochMs = checkIns.isEmpty() ? options.startEpochMs() : System.currentTimeMillis();
         StoreSimulation sim = new StoreSimulation(options.store(), options.seed(), options.shoppers(),
                 startEpochMs, PathLossModel.SHOP_FLOOR, options.truth(), phones);

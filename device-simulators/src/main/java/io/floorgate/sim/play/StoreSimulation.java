@@ -5,6 +5,7 @@ import io.floorgate.config.DeviceKind;
 import io.floorgate.config.Point;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
+import io.floorgate.config.ZoneKind;
 import io.floorgate.proto.v1.BeaconSightings;
 import io.floorgate.proto.v1.DeviceEvent;
 import io.floorgate.proto.v1.KioskInteraction;
@@ -14,9 +15,12 @@ import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -61,6 +65,8 @@ public final class StoreSimulation {
     private final List<SimulatedDevice> receivers = new ArrayList<>();
     private final Map<String, ReceiverReporter> reporters = new HashMap<>();
     private final List<ShopperWalk> shoppers = new ArrayList<>();
+    /** Shoppers collecting an order who have not reached the pickup zone yet. */
+    private final Set<String> collecting = new HashSet<>();
     private final double audibleM;
     private long simMs;
     private long nextArrivalMs;
@@ -75,7 +81,7 @@ public final class StoreSimulation {
                            PathLossModel pathLoss, Consumer<TruthRow> truth, Phones phones) {
         this.phones = phones;
         this.layout = new StoreLayout(config);
-        this.planner = new VisitPlanner(layout);
+        this.planner = new VisitPlanner(layout, phones.pickupShare());
         this.pathLoss = pathLoss;
         this.rng = new SplittableRandom(seed);
         this.shopperTarget = shopperTarget;
@@ -128,6 +134,7 @@ public final class StoreSimulation {
         for (ShopperWalk shopper : shoppers) {
             shopper.tick(TICK_MS, layout, rng).ifPresent(stop -> interact(shopper, stop, now, out));
         }
+        notePickupArrivals(now);
         advertise(now);
         if (simMs % REPORT_WINDOW_MS == 0 && simMs > 0) {
             reportSightings(now, out);
@@ -141,6 +148,7 @@ public final class StoreSimulation {
         for (ShopperWalk s : shoppers) {
             if (s.hasLeft()) {
                 shoppersById.remove(s.id());
+                collecting.remove(s.id());
                 phones.app().ifPresent(app -> app.left(s.id()));
             }
         }
@@ -158,14 +166,19 @@ public final class StoreSimulation {
         String id = String.format("shopper-%05d", ++shoppersEntered);
         byte[] key = bytes(SESSION_KEY_BYTES);
         byte[] token = bytes(SESSION_TOKEN_BYTES);
-        String orderCode = String.format("ORD-%06d", rng.nextInt(1_000_000));
+        // the start time in the code keeps a replay's codes apart from an earlier run's orders at the same gateway
+        String orderCode = String.format("ORD-%s-%06d", Long.toString(startEpochMs, 36), rng.nextInt(1_000_000));
         double speed = MIN_SPEED_MPS + rng.nextDouble() * (MAX_SPEED_MPS - MIN_SPEED_MPS);
         // key and consent are drawn either way, so checking in over HTTP does not shift the random stream of the walk
         boolean locationConsent = rng.nextDouble() < phones.locationConsentShare();
-        ShopperWalk shopper = new ShopperWalk(id, token, orderCode, speed, start, entrance.id(), planner.plan(rng));
+        List<Stop> plan = planner.plan(rng);
+        ShopperWalk shopper = new ShopperWalk(id, token, orderCode, speed, start, entrance.id(), plan);
         shoppers.add(shopper);
         shoppersById.put(id, shopper);
+        Optional<String> pickupPoint = planner.pickupPoint(plan);
+        pickupPoint.ifPresent(point -> collecting.add(id));
         if (phones.app().isPresent()) {
+            pickupPoint.ifPresent(point -> phones.app().get().collecting(id, orderCode, point));
             phones.app().get().entered(id, locationConsent);
         } else {
             shopper.advertiseWith(new RotatingAdvertiser(key, RotatingAdvertiser.ROTATION_PERIOD));
@@ -181,6 +194,18 @@ public final class StoreSimulation {
         ShopperWalk shopper = shoppersById.get(key.shopperId());
         if (shopper != null) {
             shopper.advertiseWith(new RotatingAdvertiser(key.key(), key.rotationPeriod()));
+        }
+    }
+
+    /** Dated at the tick's time, the same time as the first advertisement heard from inside the zone. */
+    private void notePickupArrivals(long now) {
+        if (collecting.isEmpty()) {
+            return;
+        }
+        for (ShopperWalk shopper : shoppers) {
+            if (layout.zone(shopper.zone()).kind() == ZoneKind.PICKUP && collecting.remove(shopper.id())) {
+                phones.app().ifPresent(app -> app.reachedPickup(shopper.id(), now));
+            }
         }
     }
 
@@ -241,7 +266,7 @@ public final class StoreSimulation {
             case FEEDBACK -> event.setKioskInteraction(KioskInteraction.newBuilder().setFeedback(feedback()));
             case PICKUP_CHECK_IN -> event.setKioskInteraction(KioskInteraction.newBuilder()
                     .setPickupCheckIn(KioskInteraction.PickupCheckIn.newBuilder().setOrderCode(shopper.orderCode())));
-            case BROWSE, LEAVE -> {
+            case BROWSE, WAIT_FOR_ORDER, LEAVE -> {
                 return;
             }
         }

@@ -5,6 +5,7 @@ import io.floorgate.sim.DurationConverter;
 import io.floorgate.sim.StoreSource;
 import io.floorgate.sim.play.PlayCommand;
 import io.floorgate.sim.play.PlayOptions;
+import io.floorgate.sim.play.PickupCalls;
 import io.floorgate.sim.play.PlayResult;
 import io.floorgate.sim.play.StorePlayer;
 import io.floorgate.sim.play.TruthRow;
@@ -61,6 +62,15 @@ public final class ScoreCommand implements Callable<Integer> {
             description = "Share of shoppers who let the store locate them. Default: ${DEFAULT-VALUE}.")
     private double locationConsentShare;
 
+    @Option(names = "--pickup-share", defaultValue = "0.2",
+            description = "Share of shoppers who come to collect an online order. Default: ${DEFAULT-VALUE}.")
+    private double pickupShare;
+
+    @Option(names = "--order-system-token", defaultValue = PickupCalls.DEMO_SYSTEM_TOKEN,
+            description = "The store's sessions.systemClientToken, with which the simulated order system marks"
+                    + " orders ready. Default: the demo store's.")
+    private String orderSystemToken;
+
     @Option(names = "--json", description = "Print the score as one JSON object.")
     private boolean json;
 
@@ -71,7 +81,8 @@ public final class ScoreCommand implements Callable<Integer> {
         URI appApi = api != null ? api : PlayCommand.apiBeside(gateway);
         Queue<TruthRow> truth = new ConcurrentLinkedQueue<>();
         PlayOptions options = new PlayOptions(store, gateway, shoppers, REAL_TIME, duration, seed,
-                System.currentTimeMillis(), truth::add, Optional.of(appApi), locationConsentShare);
+                System.currentTimeMillis(), truth::add, Optional.of(appApi), locationConsentShare, pickupShare,
+                orderSystemToken);
         // with --json only the score goes to standard output
         PrintWriter progress = json ? new PrintWriter(new StringWriter()) : out;
         StorePlayer player = new StorePlayer(options, progress);
