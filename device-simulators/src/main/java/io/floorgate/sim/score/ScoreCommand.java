@@ -5,6 +5,7 @@ import io.floorgate.sim.DurationConverter;
 import io.floorgate.sim.StoreSource;
 import io.floorgate.sim.play.PlayCommand;
 import io.floorgate.sim.play.PlayOptions;
+import io.floorgate.sim.play.AppCheckIns;
 import io.floorgate.sim.play.PickupCalls;
 import io.floorgate.sim.play.PlayResult;
 import io.floorgate.sim.play.StorePlayer;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = {"Play a store against a running gateway at real time, ask it once a second where every"
-                + " checked-in shopper is, and score its answers against the ground truth.",
+                + " checked-in shopper is, listen to the staff stream for pickup arrivals, and score both against"
+                + " the ground truth.",
                 "Always at speed 1: the gateway resolves advertised ids and smooths signals on its own wall clock,"
                         + " so a faster run would be judged on a different clock. Shorten it with --duration.",
                 "Noise is the issue's fixed default: path-loss exponent 2.2, -59 dBm at 1 m, 5 dB shadowing,"
@@ -86,22 +88,31 @@ public final class ScoreCommand implements Callable<Integer> {
         // with --json only the score goes to standard output
         PrintWriter progress = json ? new PrintWriter(new StringWriter()) : out;
         StorePlayer player = new StorePlayer(options, progress);
+        AppCheckIns app = player.checkIns().orElseThrow();
         PlayResult played;
         List<LocationPoll> polls;
-        try (LocationPoller poller = new LocationPoller(appApi, player.checkIns().orElseThrow())) {
+        List<ArrivalNotice> notices;
+        long endMs;
+        try (StaffStream staff = StaffStream.open(appApi, orderSystemToken);
+             LocationPoller poller = new LocationPoller(appApi, app)) {
             poller.start();
             played = player.run(() -> false);
             polls = poller.polls();
+            endMs = System.currentTimeMillis();
+            notices = staff.notices();
         }
         LocationScore score = LocationScorer.score(List.copyOf(truth), polls);
+        ArrivalScore arrivals = ArrivalScorer.score(app.orders(), app.trueArrivals(), notices, endMs);
         if (json) {
-            out.println(score.json().put("shoppers", played.shoppers()).put("checkedIn", played.checkedIn())
-                    .put("apiErrors", played.apiErrors()).put("seconds", played.simulatedMs() / 1000).encode());
+            out.println(score.json().put("arrivals", arrivals.json()).put("shoppers", played.shoppers())
+                    .put("checkedIn", played.checkedIn()).put("apiErrors", played.apiErrors())
+                    .put("seconds", played.simulatedMs() / 1000).encode());
         } else {
             out.printf("score of %s over %s at real time, seed %d: %d shoppers, %d checked in, %d API errors%n",
                     store.storeId(), DurationConverter.format(duration), seed, played.shoppers(), played.checkedIn(),
                     played.apiErrors());
             out.print(score.report());
+            out.print(arrivals.report());
         }
         out.flush();
         return score.everyShopperWithoutConsentRefused() && played.apiErrors() == 0 ? 0 : 1;

@@ -27,6 +27,20 @@ class ShopperCheckInTest {
     private static final class RecordingApp implements ShopperApp {
         final Map<String, Boolean> entered = new java.util.LinkedHashMap<>();
         final List<String> left = new ArrayList<>();
+        final Map<String, String> collecting = new java.util.LinkedHashMap<>();
+        final Map<String, Long> reachedPickup = new java.util.LinkedHashMap<>();
+
+        @Override
+        public void collecting(String shopperId, String orderCode, String pickupPointId) {
+            assertThat(entered).doesNotContainKey(shopperId);
+            collecting.put(shopperId, pickupPointId);
+        }
+
+        @Override
+        public void reachedPickup(String shopperId, long epochMs) {
+            assertThat(reachedPickup).doesNotContainKey(shopperId);
+            reachedPickup.put(shopperId, epochMs);
+        }
 
         @Override
         public void entered(String shopperId, boolean locationConsent) {
@@ -78,6 +92,26 @@ class ShopperCheckInTest {
         assertThat(app.entered).isNotEmpty().allSatisfy((shopper, consent) -> assertThat(consent).isFalse());
         assertThat(app.left).isNotEmpty();
         assertThat(app.entered.keySet()).containsAll(app.left);
+    }
+
+    @Test
+    void tick_whenEveryShopperCollectsAnOrder_thenEachReachesThePickupZoneOnceAtTheTickItSteppedIn() {
+        RecordingApp app = new RecordingApp();
+        StoreSimulation sim = new StoreSimulation(STORE, 42, 5, START, PathLossModel.SHOP_FLOOR, row -> { },
+                new Phones(Optional.of(app), 1, Optional.of(() -> ID_CLOCK_MS), 1));
+        for (long i = 0; i < 5 * 60 * 1000 / StoreSimulation.TICK_MS; i++) {
+            long tickAt = sim.epochMs();
+            sim.tick();
+            for (ShopperWalk s : sim.shoppers()) {
+                if (tickAt == app.reachedPickup.getOrDefault(s.id(), -1L)) {
+                    assertThat(s.zone()).isEqualTo("pickup");
+                }
+            }
+        }
+
+        assertThat(app.collecting).containsOnlyKeys(app.entered.keySet()).containsValue("pickup-1");
+        assertThat(app.reachedPickup).isNotEmpty();
+        assertThat(app.collecting.keySet()).containsAll(app.reachedPickup.keySet());
     }
 
     private static final long ID_CLOCK_MS = 42 * 30_000L + 1;
