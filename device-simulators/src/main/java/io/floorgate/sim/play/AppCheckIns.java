@@ -59,8 +59,8 @@ public final class AppCheckIns implements ShopperApp {
         this.pickup = new PickupCalls(http, api, orderSystemToken);
     }
 
-    /** An order on its way to being collected: its ready call and the shopper's check-in, once both answered. */
-    private record Collection(String orderId, String code, String pickupPointId, CompletableFuture<Void> ready) {
+    /** An order on its way to being collected, and the order system's call marking it ready. */
+    private record Collection(String orderId, CompletableFuture<Void> ready) {
     }
 
     /**
@@ -73,7 +73,7 @@ public final class AppCheckIns implements ShopperApp {
         orders.add(orderId);
         CompletableFuture<Void> ready = pickup.ready(orderId, customerRef(shopperId), orderCode, pickupPointId);
         ready.whenComplete((ok, failure) -> countFailure(failure));
-        collections.put(shopperId, new Collection(orderId, orderCode, pickupPointId, ready));
+        collections.put(shopperId, new Collection(orderId, ready));
     }
 
     @Override
@@ -95,7 +95,10 @@ public final class AppCheckIns implements ShopperApp {
         }
     }
 
-    /** Links once both the order is ready and the shopper checked in; every other shopper also says "on my way". */
+    /**
+     * Links once both the order is ready and the shopper checked in; about half the shoppers, by their order id's
+     * hash, then say "on my way", so that the zone must also recognise an order in that state.
+     */
     private void link(Collection collection, CompletableFuture<AppSession> checkIn) {
         boolean onMyWay = (collection.orderId().hashCode() & 1) == 0;
         collection.ready().thenCombine(checkIn, (ok, session) -> session)
