@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Scores the staff stream's arrival notifications against the true arrivals. Pure: true arrivals and
@@ -42,19 +43,28 @@ public final class ArrivalScorer {
         notices.stream().filter(n -> orders.contains(n.orderId()))
                 .forEach(n -> firstNotice.merge(n.orderId(), n, (a, b) -> a.epochMs() <= b.epochMs() ? a : b));
         List<Long> delays = new ArrayList<>();
+        Map<String, List<Long>> delaysBySource = new TreeMap<>();
         int falseArrivals = 0;
         for (ArrivalNotice n : firstNotice.values()) {
             Long at = arrivedAt.get(n.orderId());
             if (at == null || n.epochMs() < at - EARLY_TOLERANCE_MS) {
                 falseArrivals++;
             } else if (at <= endMs - UNJUDGED_TAIL_MS) {
-                delays.add(Math.max(0, n.epochMs() - at));
+                long delay = Math.max(0, n.epochMs() - at);
+                delays.add(delay);
+                delaysBySource.computeIfAbsent(n.source(), k -> new ArrayList<>()).add(delay);
             }
         }
         int judged = (int) arrivedAt.values().stream().filter(at -> at <= endMs - UNJUDGED_TAIL_MS).count();
         delays.sort(null);
+        List<SourceDelay> bySource = new ArrayList<>();
+        delaysBySource.forEach((source, d) -> {
+            d.sort(null);
+            bySource.add(new SourceDelay(source, d.size(), LocationScorer.percentile(d, 50),
+                    LocationScorer.percentile(d, 95)));
+        });
         return new ArrivalScore(orders.size(), judged, delays.size(), judged - delays.size(),
-                LocationScorer.percentile(delays, 50), LocationScorer.percentile(delays, 95), firstNotice.size(),
-                falseArrivals);
+                LocationScorer.percentile(delays, 50), LocationScorer.percentile(delays, 95), bySource,
+                firstNotice.size(), falseArrivals);
     }
 }

@@ -31,6 +31,20 @@ class ArrivalScorerTest {
     }
 
     @Test
+    void score_whenArrivalsAreKnownByZoneAndByApp_thenEachSourceHasItsOwnDelays() {
+        List<TrueArrival> truth = List.of(new TrueArrival("o0", "s0", T0), new TrueArrival("o1", "s1", T0),
+                new TrueArrival("o2", "s2", T0));
+        List<ArrivalNotice> notices = List.of(new ArrivalNotice(T0 + 5_000, "o0", "zone"),
+                new ArrivalNotice(T0 + 6_000, "o1", "zone"), new ArrivalNotice(T0 + 20, "o2", "app"));
+
+        ArrivalScore score = ArrivalScorer.score(orders(3), truth, notices, END);
+
+        assertThat(score.bySource()).containsExactly(new SourceDelay("app", 1, 20, 20),
+                new SourceDelay("zone", 2, 5_000, 6_000));
+        assertThat(score.delayP95Ms()).isEqualTo(6_000);
+    }
+
+    @Test
     void score_whenOrderIsNotifiedBeforeItsShopperReachedThePickupZone_thenItIsAFalseArrival() {
         List<TrueArrival> truth = List.of(new TrueArrival("o0", "s0", T0 + 10_000),
                 new TrueArrival("o1", "s1", T0 + 10_000));
