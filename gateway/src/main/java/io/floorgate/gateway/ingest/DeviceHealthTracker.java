@@ -1,7 +1,5 @@
 package io.floorgate.gateway.ingest;
 
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,7 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Online / offline, last seen, battery and firmware of every device, from connections, heartbeats
- * and last wills. Owned by the ingest stage; others read {@link #snapshot()}. Updated from several
+ * and last wills. Owned by the ingest stage; the ops page will read it from here. Updated from several
  * event loops, so each device's cell is updated atomically through the map.
  */
 public final class DeviceHealthTracker {
@@ -90,10 +88,4 @@ public final class DeviceHealthTracker {
         return online.get();
     }
 
-    /** Every device heard from since start, with its last-seen time brought up to date. */
-    public List<DeviceHealth> snapshot() {
-        Collection<DeviceHealth> all = devices.values();
-        return all.stream().map(h -> new DeviceHealth(h.deviceId(), h.online(), lastSeenMs(h.deviceId(), h.lastSeenMs()),
-                h.bootId(), h.batteryPct(), h.firmware())).toList();
-    }
 }

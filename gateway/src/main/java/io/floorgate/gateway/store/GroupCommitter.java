@@ -126,9 +126,6 @@ public final class GroupCommitter implements AutoCloseable {
         return done;
     }
 
-    public int queued() {
-        return queue.size();
-    }
 
     private void run() {
         List<Pending> batch = new ArrayList<>(maxBatch);
