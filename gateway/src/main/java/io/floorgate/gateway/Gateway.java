@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
-import io.floorgate.config.Zone;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
@@ -103,8 +102,7 @@ public final class Gateway {
             database = db;
             committer = new GroupCommitter(db, store.ingest().queueCapacity(), store.ingest().commitMaxBatch(),
                     store.ingest().commitInterval(), settings.fsyncOnCommit(), metrics);
-            location = new LocationStage(resolver, committer, store.zones().stream().map(Zone::id).toList(),
-                    System::currentTimeMillis, metrics);
+            location = new LocationStage(resolver, committer, store, System::currentTimeMillis, metrics);
             sessions = new SessionRegistry(committer, () -> config.get().sessions(), System::currentTimeMillis,
                     metrics);
             pickup = new PickupStage(committer, config::get, sessions, System::currentTimeMillis, metrics);
@@ -194,6 +192,7 @@ public final class Gateway {
     private void applyConfig(StoreConfig next) {
         StoreConfig previous = config.getAndSet(next);
         wayfinder = new ZoneGraphWayfinder(next);
+        location.reconfigure(next);
         if (!previous.listeners().equals(next.listeners()) || !previous.ingest().equals(next.ingest())
                 || !previous.storeId().equals(next.storeId())) {
             LOG.warn("Listener, ingest and store id changes take effect at the next restart; the rest is applied now");

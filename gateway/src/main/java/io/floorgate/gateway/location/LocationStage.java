@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.floorgate.config.Device;
+import io.floorgate.config.StoreConfig;
+import io.floorgate.config.Zone;
 import io.floorgate.gateway.ingest.SightingListener;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
 import io.floorgate.gateway.linking.SessionListener;
@@ -55,11 +57,16 @@ public final class LocationStage extends VerticleBase implements SightingListene
     public static final long ANONYMOUS_WINDOW_MS = 3_000;
     /** How often occupancy is published and shoppers no longer heard are let go. */
     public static final long TICK_MS = 1_000;
+    /**
+     * How often zones are decided again for shoppers read since: short against the receivers' one-second
+     * reports, so a round of reports is in before a decision and a decision is not late by much.
+     */
+    public static final long SETTLE_MS = 50;
     /** About ten seconds of batches from a hundred receivers. */
     public static final int MAX_PENDING_BATCHES = 1_000;
 
     /** One resolved sighting: a linked session heard by a receiver. */
-    private record Heard(String sessionId, int rssiDbm) {
+    private record Heard(String sessionId, int rssiDbm, int txPowerDbm, int count) {
     }
 
     /** What one receiver's batch means to the stage, handed from the ingest loop to the stage context. */
@@ -83,7 +90,7 @@ public final class LocationStage extends VerticleBase implements SightingListene
     private volatile Map<String, ZoneOccupancy> occupancy;
 
     // Owned by the stage context.
-    private final ZoneEstimator estimator = new ZoneEstimator(new Visits());
+    private final ZoneEstimator estimator;
     private final Map<String, Integer> linkedByZone = new HashMap<>();
     private final Map<String, AnonymousCount> anonymousByReceiver = new HashMap<>();
 
@@ -93,11 +100,12 @@ public final class LocationStage extends VerticleBase implements SightingListene
     private final Counter batchesDropped;
     private final Counter visitWritesDropped;
 
-    public LocationStage(AdvertisedIdResolver resolver, GroupCommitter committer, List<String> zoneIds,
+    public LocationStage(AdvertisedIdResolver resolver, GroupCommitter committer, StoreConfig store,
                          LongSupplier clockMs, MeterRegistry metrics) {
         this.resolver = resolver;
         this.committer = committer;
-        this.zoneIds = List.copyOf(zoneIds);
+        this.zoneIds = store.zones().stream().map(Zone::id).toList();
+        this.estimator = new ZoneEstimator(FloorMap.of(store), new Visits());
         this.clockMs = clockMs;
         this.occupancy = snapshot(Map.of(), Map.of());
         this.resolved = sightingsCounter(metrics, "true");
@@ -125,6 +133,7 @@ public final class LocationStage extends VerticleBase implements SightingListene
     @Override
     public Future<?> start() {
         vertx.setPeriodic(TICK_MS, id -> tick());
+        vertx.setPeriodic(SETTLE_MS, id -> estimator.settle(clockMs.getAsLong(), locations::put));
         return Future.succeededFuture();
     }
 
@@ -145,7 +154,8 @@ public final class LocationStage extends VerticleBase implements SightingListene
         List<Sighting> sightings = event.getBeaconSightings().getSightingsList();
         List<Heard> heard = new ArrayList<>();
         for (Sighting s : sightings) {
-            resolver.resolve(s.getObservedId()).ifPresent(session -> heard.add(new Heard(session, s.getRssiDbm())));
+            resolver.resolve(s.getObservedId()).ifPresent(session ->
+                    heard.add(new Heard(session, s.getRssiDbm(), s.getTxPowerDbm(), s.getCount())));
         }
         int anonymous = sightings.size() - heard.size();
         resolved.increment(heard.size());
@@ -168,7 +178,7 @@ public final class LocationStage extends VerticleBase implements SightingListene
         for (Heard h : batch.heard()) {
             // The session may have ended between resolving on the ingest loop and now: then it stays forgotten.
             if (resolver.isLinked(h.sessionId())) {
-                estimator.observe(h.sessionId(), batch.receiverId(), batch.zoneId(), h.rssiDbm(), batch.atMs())
+                estimator.observe(h.sessionId(), batch.receiverId(), h.rssiDbm(), h.txPowerDbm(), h.count(), batch.atMs())
                         .ifPresent(location -> locations.put(h.sessionId(), location));
             }
         }
@@ -196,6 +206,15 @@ public final class LocationStage extends VerticleBase implements SightingListene
             all.put(zone, new ZoneOccupancy(linked.getOrDefault(zone, 0), anonymous.getOrDefault(zone, 0)));
         }
         return Collections.unmodifiableMap(all);
+    }
+
+    /**
+     * A new configuration: receivers moved, added or removed and zones redrawn apply to readings from now on.
+     * Occupancy is still published for the zones the stage started with (its gauges are registered once).
+     */
+    public void reconfigure(StoreConfig next) {
+        FloorMap floor = FloorMap.of(next);
+        context.runOnContext(v -> estimator.use(floor, clockMs.getAsLong()));
     }
 
     /**

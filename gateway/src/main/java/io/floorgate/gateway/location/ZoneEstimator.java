@@ -1,67 +1,208 @@
 package io.floorgate.gateway.location;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.BiConsumer;
 
 /**
- * Decides each linked shopper's zone from the receivers' readings of their phone.
+ * Decides each linked shopper's zone from the receivers' readings of their phone, by tracking where on the
+ * floor the phone is with a particle filter: {@link #PARTICLES} guesses of the shopper's position and gait per
+ * session, each weighted by how well it explains what the receivers heard.
  *
- * <p>Per session and receiver, RSSI is smoothed exponentially in dB with a time constant of
- * {@link #SMOOTHING_TIME_CONSTANT_MS} (shadowing noise is Gaussian in dB, so the mean in dB is the
- * unbiased one), and a reading older than {@link #READING_TTL_MS} no longer counts. A zone's score is
- * the sum of the linear power (mW) of its receivers' smoothed readings. Linear power rather than a
- * nearest-receiver vote: path loss makes the nearest receiver dominate by itself (a receiver twice as far
- * is about 6.6 dB, 4.6 times, weaker), yet two receivers of one zone that both hear the shopper
- * outweigh a single slightly stronger receiver across a wall, and a vote would flip on every 1 dB of noise.
+ * <p>A reading is a receiver's mean RSSI over the advertisements it heard in its report window, and how many.
+ * Each particle's weight takes the log-distance path-loss model: the reading's error against the RSSI expected
+ * at the particle's distance from the receiver is Gaussian in dB, {@link #SHADOWING_SIGMA_DB} per
+ * advertisement, so a mean over n advertisements counts n times. An error beyond {@link #OUTLIER_SIGMAS} of
+ * the mean costs no more than that: a body or a trolley between phone and receiver takes 10 to 20 dB off one
+ * reading, and one such reading must not wipe out the right guesses.
  *
- * <p>Hysteresis: the shopper stays in the current zone until another zone has led for
- * {@link #SWITCH_HOLD_MS} without a break and then beats it by {@link #SWITCH_MARGIN_DB}. The margin is
- * checked at the end of the hold, not at every reading: with σ = 5 dB per report one dip below the margin
- * would restart the hold, and a shopper who walked on would be switched many seconds late. The change is
- * then dated back to when that zone began to lead, so entries, exits and dwell are not late by the hold. A shopper not heard
- * for {@link #LOST_AFTER_MS} has left the zone (out of range, or the phone went to sleep).
+ * <p>Between readings every particle walks as shoppers do: standing still, or walking in a slowly turning
+ * direction at its own pace of {@link #MIN_WALK_MPS} to {@link #MAX_WALK_MPS}, and switching between the two
+ * now and then. A particle never walks into a zone the configuration does not make adjacent to the one it is in
+ * (shelving between aisles), nor off the floor. When the weights concentrate on few particles, they are drawn
+ * again in proportion to their weight (systematic resampling) and nudged apart ({@link #KERNEL_SHARE}). Receivers hear only advertisements above
+ * their sensitivity, so far receivers report the mean of the stronger ones; the model expects exactly that
+ * ({@link #heardMeanAbove}), which halves the position error of a standing shopper.
+ * A shopper heard for the first time is looked for all over the floor: {@link #FIRST_GUESSES} points drawn evenly
+ * over it, weighted by that first reading, resampled to {@link #PARTICLES}; so the first reading decides a zone
+ * at once.
  *
- * <p>Confidence is the current zone's share of the total power minus the best other zone's share,
- * clipped to 0..1: 1 when only the current zone hears the shopper, near 0 on a border.
+ * <p>The zone is where most of the weight lies. Hysteresis: another zone takes over only when it holds
+ * {@link #SWITCH_MARGIN} more of the weight than the current zone; the change is dated back to when that zone
+ * began to lead, so entries, exits and dwell are not late by the margin. Decisions are taken by
+ * {@link #settle}, which the stage calls every few tens of milliseconds, so that all the readings of one report
+ * round are in before the zone is decided again. A shopper not heard for {@link #LOST_AFTER_MS} has left the
+ * zone (out of range, or the phone went to sleep).
+ *
+ * <p>Confidence is the share of the weight in the decided zone.
+ *
+ * <p>Cost per shopper: a reading is one pass over the particles (a logarithm each), a walking step another,
+ * a decision a third; memory is about {@link #PARTICLES} × 19 bytes. The random stream is seeded, so the same
+ * readings give the same zones (tests and replays are repeatable).
  *
  * <p>Thread: not thread-safe; lives on the location stage's own context (see {@link LocationStage}).
  */
 public final class ZoneEstimator {
 
-    /** Receivers report about once a second: 2 s averages two to three reports, σ 5 dB → about 2.5 dB. */
-    public static final long SMOOTHING_TIME_CONSTANT_MS = 2_000;
-    /** A receiver that has not heard the phone for this long no longer votes. */
-    public static final long READING_TTL_MS = 5_000;
-    /** Another zone must lead for this long without a break... */
-    public static final long SWITCH_HOLD_MS = 2_000;
-    /** ...and then be twice as strong (3 dB) as the current one to take over. */
-    public static final double SWITCH_MARGIN_DB = 3.0;
+    /** Enough to hold a walking and a standing hypothesis across two zones at once; the cost is linear in it. */
+    public static final int PARTICLES = 128;
+    /** Shadowing per advertisement, dB: indoor BLE is typically 4 to 8 dB. */
+    public static final double SHADOWING_SIGMA_DB = 5.0;
+    /** Path-loss exponent of a shop floor with shelving (2 is free space); typical indoor values are 1.8 to 3. */
+    public static final double PATH_LOSS_EXPONENT = 2.2;
+    /** A reading's error counts at most this many of its standard deviations (see the class comment). */
+    static final double OUTLIER_SIGMAS = 3.5;
+    /** Phones that do not advertise their calibrated 1 m power are taken to have a typical one. */
+    static final int DEFAULT_TX_POWER_DBM = -59;
+    /**
+     * A report's weight stops growing at this many advertisements: a receiver reporting every 250 ms for a
+     * second hears about 4, and a phone advertising faster should not drown out every other receiver.
+     */
+    static final int MAX_COUNTED_ADVERTISEMENTS = 8;
+    /**
+     * Receivers drop advertisements weaker than this (BLE receivers decode down to about -95 to -100 dBm). A far
+     * receiver therefore reports the mean of only the luckier advertisements: read as if unbiased, its
+     * readings pull every position towards it by metres. The model expects that mean instead (see
+     * {@link #heardMeanAbove}).
+     */
+    static final double SENSITIVITY_DBM = -100;
+    /** The far-field model fails closer than this; a phone held to a receiver reads about its 1 m power. */
+    static final double MIN_DISTANCE_M = 0.5;
+
+    /** The walking step: a shopper covers at most 0.4 m in it, so no step jumps over a 1 m wide zone. */
+    public static final long STEP_MS = 250;
+    /** Slowest and fastest walking pace of a particle; shoppers stroll at 0.5 to 1.4 m/s. */
+    static final double MIN_WALK_MPS = 0.3;
+    static final double MAX_WALK_MPS = 1.6;
+    /** Mean time a walking particle keeps walking, and a standing one keeps standing. */
+    static final double MEAN_WALK_S = 10;
+    static final double MEAN_STAND_S = 20;
+    /** How fast a walking particle's direction drifts, radians per square root of a second. */
+    static final double TURN_RAD_PER_SQRT_S = 0.3;
+    /**
+     * Resampled twins are nudged apart by this share of the cloud's spread, shrunk towards its mean so that the
+     * spread itself does not grow (Liu and West's kernel): without it standing twins would stay one guess for
+     * ever, and a fixed nudge would make a standing shopper's position forget what it learnt.
+     */
+    static final double KERNEL_SHARE = 0.15;
+    /** How far the first guesses are nudged apart, m: they were drawn from a few hundred points. */
+    static final double SCATTER_JITTER_M = 0.15;
+    /** Resample when the effective number of particles falls below this share of them. */
+    static final double RESAMPLE_BELOW = 0.5;
+    /**
+     * At each resampling this share of the particles is drawn afresh around the receiver that heard the phone
+     * loudest in the last second, at the distance its reading implies: if the filter has lost the shopper
+     * behind a shelf it cannot walk through, these find them again.
+     */
+    static final double INJECTED_SHARE = 0.03;
+    /** A loudest reading older than this says nothing of where the shopper is now. */
+    static final long LOUDEST_READING_TTL_MS = 1_000;
+    /** Points tried for a shopper heard for the first time, per particle kept. */
+    static final int FIRST_GUESSES = 8 * PARTICLES;
+    /** Longer than this without a reading, and the particles have walked anywhere: look afresh. */
+    static final long MAX_PREDICT_MS = 15_000;
+
+    /** Another zone takes over when it holds this much more of the weight than the current zone (0.6 to 0.3). */
+    public static final double SWITCH_MARGIN = 0.4;
     /** Not heard by any receiver for this long: the shopper has left the zone. */
     public static final long LOST_AFTER_MS = 30_000;
 
-    private static final double SWITCH_RATIO = Math.pow(10, SWITCH_MARGIN_DB / 10);
+    /** 10 n log10(d) = PATH_LOSS_PER_LN_D2 × ln(d²). */
+    private static final float PATH_LOSS_PER_LN_D2 = (float) (10 * PATH_LOSS_EXPONENT / (2 * Math.log(10)));
+    private static final float MIN_DISTANCE_SQUARED = (float) (MIN_DISTANCE_M * MIN_DISTANCE_M);
+    private static final float OUTLIER_COST = (float) (OUTLIER_SIGMAS * OUTLIER_SIGMAS / 2);
+    /** The filter's random stream: fixed, so runs repeat; nothing secret is drawn from it. */
+    private static final long SEED = 0x5EED_F100_46A7_EL;
 
     private final ZoneChangeListener changes;
     private final Map<String, Track> tracks = new HashMap<>();
+    private final List<Track> unsettled = new ArrayList<>();
+    private final SplittableRandom rng = new SplittableRandom(SEED);
+    private FloorMap floor;
+    private double[] zoneMass;
+    private final float[] point = new float[2];
+    // Scratch space of resampling, shared by all tracks: the estimator is single-threaded.
+    private final int[] picks = new int[PARTICLES];
+    private final float[] weights = new float[PARTICLES];
+    private final float[] spareX = new float[PARTICLES];
+    private final float[] spareY = new float[PARTICLES];
+    private final float[] spareHeading = new float[PARTICLES];
+    private final float[] spareSpeed = new float[PARTICLES];
+    private final short[] spareZone = new short[PARTICLES];
 
-    public ZoneEstimator(ZoneChangeListener changes) {
+    public ZoneEstimator(FloorMap floor, ZoneChangeListener changes) {
         this.changes = changes;
+        this.floor = floor;
+        this.zoneMass = new double[floor.zoneIds().size()];
     }
 
     /**
-     * Takes one receiver's reading of one session's phone and decides again.
+     * A new configuration: readings are interpreted on the new floor from now on. Each shopper is looked for
+     * afresh at the next reading; decided zones stand unless the new floor lacks them.
+     */
+    public void use(FloorMap newFloor, long atMs) {
+        FloorMap old = this.floor;
+        this.floor = newFloor;
+        this.zoneMass = new double[newFloor.zoneIds().size()];
+        tracks.values().forEach(track -> track.restart(old, atMs));
+    }
+
+    /**
+     * Takes one receiver's reading of one session's phone. A shopper heard for the first time is decided at once;
+     * after that, {@link #settle} decides.
      *
+     * @param txPowerDbm the phone's calibrated power at 1 m as advertised, 0 when unknown
+     * @param count      advertisements the reading averages
      * @return where the shopper is now, empty until first decided
      */
-    public Optional<ShopperLocation> observe(String sessionId, String receiverId, String receiverZone, double rssiDbm,
-                                             long atMs) {
-        Track track = tracks.computeIfAbsent(sessionId, Track::new);
-        track.read(receiverId, receiverZone, rssiDbm, atMs);
-        return track.decide(atMs);
+    public Optional<ShopperLocation> observe(String sessionId, String receiverId, int rssiDbm, int txPowerDbm,
+                                             int count, long atMs) {
+        int receiver = floor.receiver(receiverId);
+        Track track = tracks.get(sessionId);
+        if (receiver < 0) {
+            return track == null ? Optional.empty() : track.location();
+        }
+        float tx = txPowerDbm == 0 ? DEFAULT_TX_POWER_DBM : txPowerDbm;
+        float offset = rssiDbm - tx;
+        int counted = Math.min(Math.max(count, 1), MAX_COUNTED_ADVERTISEMENTS);
+        float weight = (float) (counted / (2 * SHADOWING_SIGMA_DB * SHADOWING_SIGMA_DB));
+        if (track == null) {
+            track = new Track(sessionId);
+            tracks.put(sessionId, track);
+        }
+        track.lastHeardMs = Math.max(track.lastHeardMs, atMs);
+        if (track.lost(atMs)) {
+            track.scatter(receiver, offset, tx, weight, atMs);
+        } else {
+            track.walkTo(atMs);
+            track.hear(receiver, offset, weight, atMs);
+            track.read(receiver, offset, tx, weight);
+        }
+        if (track.zone < 0) {
+            track.decide(atMs);
+        } else if (!track.unsettled) {
+            track.unsettled = true;
+            unsettled.add(track);
+        }
+        return track.location();
+    }
+
+    /** Decides again for every shopper read since the last call, and tells {@code decided} where each is now. */
+    public void settle(long nowMs, BiConsumer<String, ShopperLocation> decided) {
+        for (Track track : unsettled) {
+            track.unsettled = false;
+            if (tracks.get(track.sessionId) == track) {
+                track.decide(nowMs);
+                track.location().ifPresent(l -> decided.accept(track.sessionId, l));
+            }
+        }
+        unsettled.clear();
     }
 
     public Optional<ShopperLocation> locationOf(String sessionId) {
@@ -106,127 +247,367 @@ public final class ZoneEstimator {
         return tracks.size();
     }
 
-    /** One receiver's smoothed view of one phone; the linear power is kept so a decision costs no pow(). */
-    private static final class Reading {
-        final String zoneId;
-        double smoothedDbm;
-        double milliwatts;
-        long atMs;
-
-        Reading(String zoneId, double dbm, long atMs) {
-            this.zoneId = zoneId;
-            this.atMs = atMs;
-            set(dbm);
-        }
-
-        void add(double dbm, long nowMs) {
-            long dt = nowMs - atMs;
-            if (dt >= READING_TTL_MS) {
-                set(dbm);
-            } else if (dt > 0) {
-                double alpha = 1 - Math.exp(-(double) dt / SMOOTHING_TIME_CONSTANT_MS);
-                set(smoothedDbm + alpha * (dbm - smoothedDbm));
-            }
-            atMs = Math.max(atMs, nowMs);
-        }
-
-        private void set(double dbm) {
-            smoothedDbm = dbm;
-            milliwatts = Math.pow(10, dbm / 10);
-        }
-    }
-
-    /** One session's readings and decided zone. */
+    /** One session's particles and decided zone. */
     private final class Track {
         final String sessionId;
-        final Map<String, Reading> readings = new HashMap<>();
-        final Map<String, Double> powerByZone = new HashMap<>();
-        String zoneId;
+        final float[] x = new float[PARTICLES];
+        final float[] y = new float[PARTICLES];
+        final float[] heading = new float[PARTICLES];
+        /** m/s while walking; 0 while standing. */
+        final float[] speed = new float[PARTICLES];
+        final short[] zoneOf = new short[PARTICLES];
+        /** ln of each particle's weight, the largest kept at 0. */
+        final float[] logWeight = new float[PARTICLES];
+        /** Scattered with no particles yet, or after a new configuration. */
+        boolean fresh = true;
+        long walkedToMs;
+        long lastHeardMs = Long.MIN_VALUE;
+        boolean unsettled;
+        int loudestReceiver = -1;
+        float loudestOffset;
+        float loudestWeight;
+        long loudestAtMs;
+        int zone = -1;
         long sinceMs;
         double confidence;
-        String candidate;
+        int candidate = -1;
         long candidateSinceMs;
-        long lastHeardMs;
 
         Track(String sessionId) {
             this.sessionId = sessionId;
         }
 
-        void read(String receiverId, String receiverZone, double dbm, long atMs) {
-            Reading reading = readings.get(receiverId);
-            if (reading == null) {
-                readings.put(receiverId, new Reading(receiverZone, dbm, atMs));
-            } else {
-                reading.add(dbm, atMs);
-            }
-            lastHeardMs = Math.max(lastHeardMs, atMs);
+        boolean lost(long atMs) {
+            return fresh || atMs - walkedToMs > MAX_PREDICT_MS;
         }
 
-        Optional<ShopperLocation> decide(long nowMs) {
-            powerByZone.clear();
+        /** Anywhere on the floor, as the first reading allows: it is already counted in the particles drawn. */
+        void scatter(int receiver, float offset, float tx, float weight, long atMs) {
+            float[] gx = new float[FIRST_GUESSES];
+            float[] gy = new float[FIRST_GUESSES];
+            float[] gw = new float[FIRST_GUESSES];
+            float best = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < FIRST_GUESSES; i++) {
+                floor.randomPoint(rng, point);
+                gx[i] = point[0];
+                gy[i] = point[1];
+                gw[i] = cost(receiver, offset, tx, weight, gx[i], gy[i]);
+                best = Math.max(best, gw[i]);
+            }
             double total = 0;
-            for (Iterator<Reading> it = readings.values().iterator(); it.hasNext(); ) {
-                Reading r = it.next();
-                if (nowMs - r.atMs > READING_TTL_MS) {
-                    it.remove();
+            for (int i = 0; i < FIRST_GUESSES; i++) {
+                gw[i] = (float) Math.exp(gw[i] - best);
+                total += gw[i];
+            }
+            pickInProportion(gw, total, picks);
+            for (int p = 0; p < PARTICLES; p++) {
+                x[p] = gx[picks[p]];
+                y[p] = gy[picks[p]];
+                zoneOf[p] = (short) floor.zoneAt(x[p], y[p]);
+                logWeight[p] = 0;
+                gait(p);
+                roughen(p);
+            }
+            fresh = false;
+            walkedToMs = atMs;
+        }
+
+        /** A new gait: standing, or walking in a random direction, in the long-run shares of the two. */
+        private void gait(int p) {
+            heading[p] = (float) (rng.nextDouble() * 2 * Math.PI);
+            speed[p] = rng.nextDouble() * (MEAN_WALK_S + MEAN_STAND_S) < MEAN_WALK_S
+                    ? (float) (MIN_WALK_MPS + rng.nextDouble() * (MAX_WALK_MPS - MIN_WALK_MPS)) : 0f;
+        }
+
+        /** The decided zone stands if the new floor still has it, else the shopper has left it now. */
+        void restart(FloorMap old, long atMs) {
+            fresh = true;
+            candidate = -1;
+            if (zone >= 0) {
+                String id = old.zoneIds().get(zone);
+                zone = floor.zoneIds().indexOf(id);
+                if (zone < 0) {
+                    changes.exited(new ZoneExit(sessionId, id, sinceMs, Math.max(sinceMs, atMs)));
+                }
+            }
+        }
+
+        void walkTo(long atMs) {
+            long steps = (atMs - walkedToMs) / STEP_MS;
+            for (long s = 0; s < steps; s++) {
+                step();
+            }
+            walkedToMs += steps * STEP_MS;
+        }
+
+        private void step() {
+            float dt = STEP_MS / 1000f;
+            double switchToStand = dt / MEAN_WALK_S;
+            double switchToWalk = dt / MEAN_STAND_S;
+            float turn = (float) (TURN_RAD_PER_SQRT_S * Math.sqrt(dt));
+            for (int p = 0; p < PARTICLES; p++) {
+                if (speed[p] == 0) {
+                    if (rng.nextDouble() < switchToWalk) {
+                        heading[p] = (float) (rng.nextDouble() * 2 * Math.PI);
+                        speed[p] = (float) (MIN_WALK_MPS + rng.nextDouble() * (MAX_WALK_MPS - MIN_WALK_MPS));
+                    }
                     continue;
                 }
-                powerByZone.merge(r.zoneId, r.milliwatts, Double::sum);
-                total += r.milliwatts;
-            }
-            String best = null;
-            double bestPower = 0;
-            for (Map.Entry<String, Double> e : powerByZone.entrySet()) {
-                if (e.getValue() > bestPower) {
-                    best = e.getKey();
-                    bestPower = e.getValue();
+                if (rng.nextDouble() < switchToStand) {
+                    speed[p] = 0;
+                    continue;
+                }
+                heading[p] += (float) (rng.nextGaussian() * turn);
+                float nx = x[p] + speed[p] * dt * (float) Math.cos(heading[p]);
+                float ny = y[p] + speed[p] * dt * (float) Math.sin(heading[p]);
+                if (!moveTo(p, nx, ny)) {
+                    // a shelf or the wall: turn away, as a shopper would, rather than stand against it
+                    heading[p] = (float) (rng.nextDouble() * 2 * Math.PI);
                 }
             }
-            if (best == null) {
-                return location();
+        }
+
+        /** Moves particle p when the point is on the floor and walkable from where it is. */
+        private boolean moveTo(int p, float nx, float ny) {
+            int to = floor.zoneAt(nx, ny);
+            if (to < 0 || (to != zoneOf[p] && !floor.walkable(zoneOf[p], to))) {
+                return false;
             }
-            if (zoneId == null) {
-                enter(best, nowMs);
-            } else if (best.equals(zoneId)) {
-                candidate = null;
-            } else if (!best.equals(candidate)) {
-                candidate = best;
+            x[p] = nx;
+            y[p] = ny;
+            zoneOf[p] = (short) to;
+            return true;
+        }
+
+        /** Keeps the loudest reading of the last second, for {@link #INJECTED_SHARE}. */
+        void hear(int receiver, float offset, float weight, long atMs) {
+            if (loudestReceiver < 0 || atMs - loudestAtMs > LOUDEST_READING_TTL_MS || offset > loudestOffset) {
+                loudestReceiver = receiver;
+                loudestOffset = offset;
+                loudestWeight = weight;
+                loudestAtMs = atMs;
+            }
+        }
+
+        /** Puts particle p somewhere the loudest reading allows, if such a point is on the floor. */
+        private void inject(int p) {
+            double sigmaDb = Math.sqrt(1 / (2 * loudestWeight));
+            for (int attempt = 0; attempt < 8; attempt++) {
+                double lossDb = -(loudestOffset + rng.nextGaussian() * sigmaDb);
+                double distance = Math.max(MIN_DISTANCE_M, Math.pow(10, lossDb / (10 * PATH_LOSS_EXPONENT)));
+                double angle = rng.nextDouble() * 2 * Math.PI;
+                float nx = floor.receiverX(loudestReceiver) + (float) (distance * Math.cos(angle));
+                float ny = floor.receiverY(loudestReceiver) + (float) (distance * Math.sin(angle));
+                int to = floor.zoneAt(nx, ny);
+                if (to >= 0) {
+                    x[p] = nx;
+                    y[p] = ny;
+                    zoneOf[p] = (short) to;
+                    gait(p);
+                    return;
+                }
+            }
+        }
+
+        void read(int receiver, float offset, float tx, float weight) {
+            float best = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < PARTICLES; p++) {
+                logWeight[p] += cost(receiver, offset, tx, weight, x[p], y[p]);
+                best = Math.max(best, logWeight[p]);
+            }
+            double sum = 0;
+            double sumOfSquares = 0;
+            for (int p = 0; p < PARTICLES; p++) {
+                logWeight[p] -= best;
+                double w = Math.exp(logWeight[p]);
+                sum += w;
+                sumOfSquares += w * w;
+            }
+            if (sum * sum < RESAMPLE_BELOW * PARTICLES * sumOfSquares) {
+                resample(sum);
+            }
+        }
+
+        private void resample(double sum) {
+            for (int p = 0; p < PARTICLES; p++) {
+                weights[p] = (float) Math.exp(logWeight[p]);
+            }
+            pickInProportion(weights, sum, picks);
+            System.arraycopy(x, 0, spareX, 0, PARTICLES);
+            System.arraycopy(y, 0, spareY, 0, PARTICLES);
+            System.arraycopy(heading, 0, spareHeading, 0, PARTICLES);
+            System.arraycopy(speed, 0, spareSpeed, 0, PARTICLES);
+            System.arraycopy(zoneOf, 0, spareZone, 0, PARTICLES);
+            for (int p = 0; p < PARTICLES; p++) {
+                int from = picks[p];
+                x[p] = spareX[from];
+                y[p] = spareY[from];
+                heading[p] = spareHeading[from];
+                speed[p] = spareSpeed[from];
+                zoneOf[p] = spareZone[from];
+                logWeight[p] = 0;
+            }
+            nudgeApart();
+        }
+
+        /** The kernel of {@link #KERNEL_SHARE}, and the share of {@link #INJECTED_SHARE} drawn afresh. */
+        private void nudgeApart() {
+            double meanX = 0;
+            double meanY = 0;
+            for (int p = 0; p < PARTICLES; p++) {
+                meanX += x[p];
+                meanY += y[p];
+            }
+            meanX /= PARTICLES;
+            meanY /= PARTICLES;
+            double varianceX = 0;
+            double varianceY = 0;
+            for (int p = 0; p < PARTICLES; p++) {
+                varianceX += (x[p] - meanX) * (x[p] - meanX);
+                varianceY += (y[p] - meanY) * (y[p] - meanY);
+            }
+            double spreadX = KERNEL_SHARE * Math.sqrt(varianceX / PARTICLES);
+            double spreadY = KERNEL_SHARE * Math.sqrt(varianceY / PARTICLES);
+            double shrink = Math.sqrt(1 - KERNEL_SHARE * KERNEL_SHARE);
+            for (int p = 0; p < PARTICLES; p++) {
+                if (loudestReceiver >= 0 && rng.nextDouble() < INJECTED_SHARE) {
+                    inject(p);
+                } else {
+                    moveTo(p, (float) (shrink * x[p] + (1 - shrink) * meanX + spreadX * rng.nextGaussian()),
+                            (float) (shrink * y[p] + (1 - shrink) * meanY + spreadY * rng.nextGaussian()));
+                }
+            }
+        }
+
+        private void roughen(int p) {
+            moveTo(p, x[p] + (float) (rng.nextGaussian() * SCATTER_JITTER_M),
+                    y[p] + (float) (rng.nextGaussian() * SCATTER_JITTER_M));
+        }
+
+        void decide(long nowMs) {
+            Arrays.fill(zoneMass, 0);
+            double total = 0;
+            for (int p = 0; p < PARTICLES; p++) {
+                double w = Math.exp(logWeight[p]);
+                zoneMass[zoneOf[p]] += w;
+                total += w;
+            }
+            int leader = 0;
+            for (int z = 1; z < zoneMass.length; z++) {
+                if (zoneMass[z] > zoneMass[leader]) {
+                    leader = z;
+                }
+            }
+            if (zone < 0) {
+                enter(leader, nowMs);
+            } else if (leader == zone) {
+                candidate = -1;
+            } else if (leader != candidate) {
+                candidate = leader;
                 candidateSinceMs = nowMs;
-            } else if (nowMs - candidateSinceMs >= SWITCH_HOLD_MS
-                    && bestPower >= SWITCH_RATIO * powerByZone.getOrDefault(zoneId, 0.0)) {
-                changes.exited(new ZoneExit(sessionId, zoneId, sinceMs, candidateSinceMs));
-                enter(best, candidateSinceMs);
             }
-            confidence = confidence(total);
-            return location();
+            if (candidate >= 0 && zoneMass[candidate] - zoneMass[zone] >= SWITCH_MARGIN * total) {
+                changes.exited(new ZoneExit(sessionId, zoneId(), sinceMs, Math.max(sinceMs, candidateSinceMs)));
+                enter(candidate, Math.max(sinceMs, candidateSinceMs));
+            }
+            confidence = zoneMass[zone] / total;
         }
 
-        private void enter(String zone, long atMs) {
-            zoneId = zone;
+        private void enter(int newZone, long atMs) {
+            zone = newZone;
             sinceMs = atMs;
-            candidate = null;
-            changes.entered(new ZoneEntry(sessionId, zone, atMs));
+            candidate = -1;
+            changes.entered(new ZoneEntry(sessionId, zoneId(), atMs));
         }
 
-        private double confidence(double total) {
-            double own = powerByZone.getOrDefault(zoneId, 0.0);
-            double otherBest = 0;
-            for (Map.Entry<String, Double> e : powerByZone.entrySet()) {
-                if (!e.getKey().equals(zoneId)) {
-                    otherBest = Math.max(otherBest, e.getValue());
-                }
-            }
-            return Math.max(0, Math.min(1, (own - otherBest) / total));
+        private String zoneId() {
+            return floor.zoneIds().get(zone);
         }
 
         Optional<ShopperLocation> location() {
-            return zoneId == null ? Optional.empty() : Optional.of(new ShopperLocation(zoneId, sinceMs, confidence));
+            return zone < 0 ? Optional.empty() : Optional.of(new ShopperLocation(zoneId(), sinceMs, confidence));
         }
 
         void leave(long atMs) {
-            if (zoneId != null) {
-                changes.exited(new ZoneExit(sessionId, zoneId, sinceMs, Math.max(sinceMs, atMs)));
+            if (zone >= 0) {
+                changes.exited(new ZoneExit(sessionId, zoneId(), sinceMs, Math.max(sinceMs, atMs)));
             }
         }
+    }
+
+    /**
+     * E[X - μ | X ≥ S] for X ~ N(μ, σ²), in units of σ, tabulated against z = (S - μ) / σ: the inverse Mills
+     * ratio φ(z) / (1 - Φ(z)). It is near 0 far above the sensitivity and tends to z far below it.
+     */
+    private static final float[] HEARD_MEAN_SHIFT = new float[1_601];
+    private static final float SHIFT_Z_MIN = -8;
+    private static final float SHIFT_Z_STEP = 0.01f;
+
+    static {
+        for (int i = 0; i < HEARD_MEAN_SHIFT.length; i++) {
+            double z = SHIFT_Z_MIN + i * SHIFT_Z_STEP;
+            HEARD_MEAN_SHIFT[i] = (float) (density(z) / upperTail(z));
+        }
+    }
+
+    private static double density(double z) {
+        return Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI);
+    }
+
+    /** 1 - Φ(z) by Simpson's rule from z to z + 12: exact to far more digits than a float holds. */
+    private static double upperTail(double z) {
+        int intervals = 2_000;
+        double h = 12.0 / intervals;
+        double sum = density(z) + density(z + 12);
+        for (int i = 1; i < intervals; i++) {
+            sum += (i % 2 == 1 ? 4 : 2) * density(z + i * h);
+        }
+        return sum * h / 3;
+    }
+
+    /**
+     * The mean RSSI offset (RSSI - tx power) a receiver reports for a phone whose advertisements arrive at
+     * {@code meanOffset} on average, counting only those above {@link #SENSITIVITY_DBM}.
+     */
+    static float heardMeanAbove(float meanOffset, float txPowerDbm) {
+        float z = (float) ((SENSITIVITY_DBM - txPowerDbm - meanOffset) / SHADOWING_SIGMA_DB);
+        float shift;
+        int i = (int) ((z - SHIFT_Z_MIN) / SHIFT_Z_STEP);
+        if (i < 0) {
+            shift = 0;
+        } else if (i >= HEARD_MEAN_SHIFT.length) {
+            shift = z + 1 / z;
+        } else {
+            shift = HEARD_MEAN_SHIFT[i];
+        }
+        return meanOffset + (float) SHADOWING_SIGMA_DB * shift;
+    }
+
+    /**
+     * Systematic resampling: {@code into.length} indices of {@code weights}, each drawn in proportion to its
+     * weight, with one random number for all, so a particle of weight w is kept about w × n / total times.
+     */
+    private void pickInProportion(float[] weights, double total, int[] into) {
+        double step = total / into.length;
+        double next = rng.nextDouble() * step;
+        double cumulative = 0;
+        int from = -1;
+        for (int p = 0; p < into.length; p++) {
+            while (cumulative <= next && from < weights.length - 1) {
+                cumulative += weights[++from];
+            }
+            into[p] = from;
+            next += step;
+        }
+    }
+
+    /** ln of how well a phone at (x, y) explains the reading, up to a constant. */
+    private float cost(int receiver, float offset, float txPowerDbm, float weight, float px, float py) {
+        float dx = px - floor.receiverX(receiver);
+        float dy = py - floor.receiverY(receiver);
+        float d2 = Math.max(MIN_DISTANCE_SQUARED, dx * dx + dy * dy);
+        float error = offset - heardMeanAbove(-PATH_LOSS_PER_LN_D2 * (float) Math.log(d2), txPowerDbm);
+        // weight × error² is (error / its standard deviation)² / 2, so the cap is the same for every reading
+        return -Math.min(weight * error * error, OUTLIER_COST);
     }
 }

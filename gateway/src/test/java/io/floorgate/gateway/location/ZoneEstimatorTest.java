@@ -2,6 +2,7 @@ package io.floorgate.gateway.location;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,25 +12,37 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.floorgate.config.Device;
+import io.floorgate.config.DeviceKind;
+import io.floorgate.config.FloorPlan;
+import io.floorgate.config.Pickup;
+import io.floorgate.config.Point;
+import io.floorgate.config.StoreConfig;
+import io.floorgate.config.StoreConfigLoader;
+import io.floorgate.config.Zone;
+import io.floorgate.config.ZoneKind;
+
 /**
- * A 20 m corridor: zone a (x 0..10) with receivers at x = 2 and 8, zone b (x 10..20) with receivers at 12 and 18.
- * Readings follow the simulator's model: log-distance path loss, exponent 2.2, -59 dBm at 1 m, σ = 5 dB
- * Gaussian noise per report, each receiver reporting once a second.
+ * A 20 m by 4 m corridor: zone a (x 0..10) with receivers at x = 2 and 8, zone b (x 10..20) with receivers at 12
+ * and 18, all on the centre line (y = 2); the shopper walks 1 m beside them (y = 3). Readings follow the
+ * simulator's model: log-distance path loss, exponent 2.2, -59 dBm at 1 m, σ = 5 dB Gaussian noise per
+ * report, each receiver reporting once a second.
  */
 class ZoneEstimatorTest {
 
-    private record Receiver(String id, String zone, double x) {
+    private record Receiver(String id, double x) {
     }
 
-    private static final List<Receiver> RECEIVERS = List.of(new Receiver("a-1", "a", 2), new Receiver("a-2", "a", 8),
-            new Receiver("b-1", "b", 12), new Receiver("b-2", "b", 18));
+    private static final List<Receiver> RECEIVERS = List.of(new Receiver("a-1", 2), new Receiver("a-2", 8),
+            new Receiver("b-1", 12), new Receiver("b-2", 18));
     private static final double NOISE_SIGMA_DB = 5;
+    private static final int TX_POWER_DBM = -59;
     private static final long T0 = 1_800_000_000_000L;
 
     private final List<ZoneEntry> entries = new ArrayList<>();
     private final List<ZoneExit> exits = new ArrayList<>();
     private final List<Double> confidences = new ArrayList<>();
-    private final ZoneEstimator estimator = new ZoneEstimator(new ZoneChangeListener() {
+    private final ZoneEstimator estimator = new ZoneEstimator(FloorMap.of(corridor(true)), new ZoneChangeListener() {
         @Override
         public void entered(ZoneEntry entry) {
             entries.add(entry);
@@ -88,7 +101,7 @@ class ZoneEstimatorTest {
 
         assertThat(confidences).allSatisfy(c -> assertThat(c).isBetween(0.0, 1.0));
         assertThat(estimator.locationOf("anna")).map(ShopperLocation::confidence).hasValueSatisfying(
-                c -> assertThat(c).isLessThan(0.7));
+                c -> assertThat(c).isLessThan(0.85));
     }
 
     @Test
@@ -109,7 +122,7 @@ class ZoneEstimatorTest {
     void forgetAll_whenGatewayStops_thenEveryOpenVisitIsClosed() {
         Random noise = new Random(1);
         reportAll(noise, 2.5, T0);
-        estimator.observe("ben", "b-2", "b", -60, T0);
+        estimator.observe("ben", "b-2", -60, TX_POWER_DBM, 4, T0);
 
         estimator.forgetAll(T0 + 5_000);
 
@@ -133,15 +146,116 @@ class ZoneEstimatorTest {
         assertThat(estimator.locationOf("anna")).isEmpty();
     }
 
-    /** Every receiver reports in turn, a quarter second apart, as unsynchronised receivers do. */
+    @Test
+    void observe_whenANeverHeardShopperIsHeardRightNextToAReceiver_thenTheZoneIsDecidedAtOnce() {
+        Optional<ShopperLocation> location = estimator.observe("anna", "b-1", -45, TX_POWER_DBM, 4, T0);
+
+        assertThat(location).map(ShopperLocation::zoneId).contains("b");
+        assertThat(entries).containsExactly(new ZoneEntry("anna", "b", T0));
+    }
+
+    @Test
+    void observe_whenTheTxPowerIsUnknown_thenATypicalPhoneIsAssumed() {
+        Optional<ShopperLocation> location = estimator.observe("anna", "a-1", -45, 0, 4, T0);
+
+        assertThat(location).map(ShopperLocation::zoneId).contains("a");
+    }
+
+    @Test
+    void observe_whenTheReceiverIsNotOnTheFloor_thenTheReadingIsIgnored() {
+        assertThat(estimator.observe("anna", "nfc-1", -45, TX_POWER_DBM, 4, T0)).isEmpty();
+
+        assertThat(estimator.tracked()).isZero();
+        assertThat(entries).isEmpty();
+    }
+
+    @Test
+    void observe_whenZonesAreNotAdjacent_thenTheShopperCannotWalkThroughTheWall() {
+        ZoneEstimator walled = new ZoneEstimator(FloorMap.of(corridor(false)), new ZoneChangeListener() {
+            @Override
+            public void entered(ZoneEntry entry) {
+                entries.add(entry);
+            }
+
+            @Override
+            public void exited(ZoneExit exit) {
+                exits.add(exit);
+            }
+        });
+        Random noise = new Random(5);
+        // settled in a, next to the wall; then b's receivers hear the phone just across it for a few seconds
+        for (int second = 0; second < 10; second++) {
+            walled.observe("anna", "a-2", -59 - (int) Math.round(noise.nextGaussian()), TX_POWER_DBM, 4, T0 + second * 1_000L);
+            walled.settle(T0 + second * 1_000L + LocationStage.SETTLE_MS, (session, location) -> { });
+        }
+        for (int second = 10; second < 14; second++) {
+            walled.observe("anna", "b-1", -55, TX_POWER_DBM, 4, T0 + second * 1_000L);
+            walled.settle(T0 + second * 1_000L + LocationStage.SETTLE_MS, (session, location) -> { });
+        }
+
+        assertThat(walled.locationOf("anna")).map(ShopperLocation::zoneId).contains("a");
+        assertThat(entries).extracting(ZoneEntry::zoneId).containsExactly("a");
+    }
+
+    @Test
+    void use_whenTheNewFloorNoLongerHasTheShoppersZone_thenTheVisitEndsAndTheZoneIsDecidedAgain() {
+        Random noise = new Random(1);
+        for (int second = 0; second < 5; second++) {
+            reportAll(noise, 15, T0 + second * 1_000L);
+        }
+        assertThat(estimator.locationOf("anna")).map(ShopperLocation::zoneId).contains("b");
+        StoreConfig onlyA = corridor(true);
+        onlyA = new StoreConfig(null, onlyA.storeId(), onlyA.chainId(), onlyA.name(), onlyA.floorPlan(),
+                onlyA.zones().subList(0, 1), onlyA.devices().subList(0, 2), List.of(), onlyA.pickup(), onlyA.limits(),
+                onlyA.listeners(), onlyA.ingest(), onlyA.upstream(), onlyA.retention(), onlyA.sessions());
+
+        estimator.use(FloorMap.of(onlyA), T0 + 5_000);
+        estimator.observe("anna", "a-2", -60, TX_POWER_DBM, 4, T0 + 6_000);
+
+        assertThat(exits).last().satisfies(exit -> {
+            assertThat(exit.zoneId()).isEqualTo("b");
+            assertThat(exit.exitedAtMs()).isEqualTo(T0 + 5_000);
+        });
+        assertThat(estimator.locationOf("anna")).map(ShopperLocation::zoneId).contains("a");
+    }
+
+    /** The corridor; with {@code walkable} false, a and b are separated by shelving, not open to each other. */
+    private static StoreConfig corridor(boolean walkable) {
+        StoreConfig demo;
+        try {
+            demo = StoreConfigLoader.loadDemo();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        List<Zone> zones = List.of(
+                new Zone("a", "A", ZoneKind.AISLE, rectangle(0, 10), walkable ? List.of("b") : List.of()),
+                new Zone("b", "B", ZoneKind.AISLE, rectangle(10, 20), walkable ? List.of("a") : List.of()));
+        List<Device> devices = new ArrayList<>();
+        for (Receiver r : RECEIVERS) {
+            devices.add(new Device(r.id(), DeviceKind.BLE_RECEIVER, r.x() < 10 ? "a" : "b", new Point(r.x(), 2), "s"));
+        }
+        devices.add(new Device("nfc-1", DeviceKind.NFC_READER, "a", new Point(1, 1), "s"));
+        return new StoreConfig(null, "corridor", "test", "Corridor", new FloorPlan(20, 4), zones, devices, List.of(),
+                new Pickup(List.of(), Duration.ofMinutes(5)), demo.limits(), demo.listeners(), demo.ingest(),
+                demo.upstream(), demo.retention(), demo.sessions());
+    }
+
+    private static List<Point> rectangle(double fromX, double toX) {
+        return List.of(new Point(fromX, 0), new Point(toX, 0), new Point(toX, 4), new Point(fromX, 4));
+    }
+
+    /**
+     * Every receiver reports in turn, a quarter second apart, as unsynchronised receivers do; then the stage
+     * settles, as its timer does.
+     */
     private void reportAll(Random noise, double x, long atMs) {
         for (int i = 0; i < RECEIVERS.size(); i++) {
             Receiver r = RECEIVERS.get(i);
             double distance = Math.max(0.5, Math.hypot(x - r.x(), 1.0));
-            double rssi = -59 - 10 * 2.2 * Math.log10(distance) + noise.nextGaussian() * NOISE_SIGMA_DB;
-            Optional<ShopperLocation> location = estimator.observe("anna", r.id(), r.zone(), Math.round(rssi),
-                    atMs + i * 250L);
-            location.ifPresent(l -> confidences.add(l.confidence()));
+            double rssi = TX_POWER_DBM - 10 * 2.2 * Math.log10(distance) + noise.nextGaussian() * NOISE_SIGMA_DB;
+            estimator.observe("anna", r.id(), (int) Math.round(rssi), TX_POWER_DBM, 1, atMs + i * 250L)
+                    .ifPresent(l -> confidences.add(l.confidence()));
+            estimator.settle(atMs + i * 250L + LocationStage.SETTLE_MS, (session, l) -> confidences.add(l.confidence()));
         }
     }
 }
