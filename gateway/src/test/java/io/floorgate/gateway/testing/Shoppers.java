@@ -44,8 +44,13 @@ public final class Shoppers {
     /** With the customer reference pickup orders are linked through. */
     public static CheckedIn checkIn(AppClient app, String storeId, boolean locationConsent,
                                     Optional<String> customerRef) {
+        return checkIn(app, storeId, locationConsent, true, customerRef);
+    }
+
+    public static CheckedIn checkIn(AppClient app, String storeId, boolean locationConsent, boolean analyticsConsent,
+                                    Optional<String> customerRef) {
         JsonObject request = new JsonObject().put("storeId", storeId).put("appInstanceId", "app-" + UUID.randomUUID())
-                .put("consent", new JsonObject().put("location", locationConsent).put("analytics", true));
+                .put("consent", new JsonObject().put("location", locationConsent).put("analytics", analyticsConsent));
         customerRef.ifPresent(ref -> request.put("customerRef", ref));
         String body = request.encode();
         HttpResponse<String> response = app.post("/api/v1/sessions", "application/json", body);
@@ -55,7 +60,7 @@ public final class Shoppers {
         JsonObject json = new JsonObject(response.body());
         JsonObject advertising = json.getJsonObject("advertising");
         ShopperSession session = new ShopperSession(json.getString("sessionId"), "app", customerRef,
-                locationConsent, true, Base64.getDecoder().decode(advertising.getString("key")),
+                locationConsent, analyticsConsent, Base64.getDecoder().decode(advertising.getString("key")),
                 Duration.ofSeconds(advertising.getLong("rotationPeriodSeconds")), System.currentTimeMillis());
         return new CheckedIn(session, json.getString("token"));
     }
