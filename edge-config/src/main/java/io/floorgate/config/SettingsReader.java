@@ -24,7 +24,8 @@ final class SettingsReader {
     static final List<String> INGEST_KEYS = List.of("commitInterval", "commitMaxBatch", "queueCapacity");
     static final List<String> UPSTREAM_KEYS = List.of("brokerUri", "clientId", "summaryWindow", "outboxMaxRows",
             "outboxMaxAge", "hashKey", "hashKeyEnv");
-    static final List<String> RETENTION_KEYS = List.of("deviceEvents", "zoneVisits", "sessions", "orders", "outbox");
+    static final List<String> RETENTION_KEYS = List.of("deviceEvents", "zoneVisits", "sessions", "orders", "outbox",
+            "touches");
     static final List<String> SESSIONS_KEYS = List.of("inactivityTimeout", "rotationPeriod", "systemClientToken",
             "systemClientTokenEnv");
 
@@ -72,6 +73,8 @@ final class SettingsReader {
     static final Duration DEFAULT_SESSIONS_RETENTION = Duration.ofDays(7);
     static final Duration DEFAULT_ORDERS_RETENTION = Duration.ofDays(90);
     static final Duration DEFAULT_OUTBOX_RETENTION = Duration.ofDays(7);
+    /** As long as the raw device events the touches are. */
+    static final Duration DEFAULT_TOUCHES_RETENTION = DEFAULT_DEVICE_EVENTS_RETENTION;
 
     static final Duration DEFAULT_INACTIVITY_TIMEOUT = Duration.ofMinutes(30);
     static final Duration MIN_INACTIVITY_TIMEOUT = Duration.ofMinutes(1);
@@ -199,9 +202,10 @@ final class SettingsReader {
         Duration sessions = retention(m, "sessions", DEFAULT_SESSIONS_RETENTION);
         Duration orders = retention(m, "orders", DEFAULT_ORDERS_RETENTION);
         Duration outbox = retention(m, "outbox", DEFAULT_OUTBOX_RETENTION);
-        return anyNull(deviceEvents, zoneVisits, sessions, orders, outbox)
+        Duration touches = retention(m, "touches", DEFAULT_TOUCHES_RETENTION);
+        return anyNull(deviceEvents, zoneVisits, sessions, orders, outbox, touches)
                 ? null
-                : new Retention(deviceEvents, zoneVisits, sessions, orders, outbox);
+                : new Retention(deviceEvents, zoneVisits, sessions, orders, outbox, touches);
     }
 
     Sessions sessions(MappingCursor m) {

@@ -61,7 +61,7 @@ class StoreConfigLoaderTest {
         assertThat(config.upstream().summaryWindow()).isEqualTo(Duration.ofSeconds(60));
         assertThat(config.upstream().outboxMaxAge()).isEqualTo(Duration.ofDays(7));
         assertThat(config.retention()).isEqualTo(new Retention(Duration.ofDays(30), Duration.ofDays(30),
-                Duration.ofDays(7), Duration.ofDays(90), Duration.ofDays(7)));
+                Duration.ofDays(7), Duration.ofDays(90), Duration.ofDays(7), Duration.ofDays(30)));
         assertThat(config.device("ble-1").orElseThrow().secret()).isEqualTo("twelve-chars-ok");
         assertThat(config.sessions()).isEqualTo(new Sessions(Duration.ofMinutes(30), Duration.ofSeconds(60),
                 Optional.empty()));

@@ -20,6 +20,7 @@ import io.floorgate.gateway.linking.SessionExpiry;
 import io.floorgate.gateway.linking.SessionRegistry;
 import io.floorgate.gateway.linking.SessionTable;
 import io.floorgate.gateway.linking.StoredSession;
+import io.floorgate.gateway.linking.TouchLinker;
 import io.floorgate.gateway.location.LocationQuery;
 import io.floorgate.gateway.location.LocationStage;
 import io.floorgate.gateway.location.Wayfinder;
@@ -68,6 +69,7 @@ public final class Gateway {
     private Database database;
     private GroupCommitter committer;
     private SessionRegistry sessions;
+    private TouchLinker touches;
     private SessionExpiry sessionExpiry;
     private Buffer openApiDocument;
     private MqttIngestServer mqtt;
@@ -106,8 +108,9 @@ public final class Gateway {
             sessions = new SessionRegistry(committer, () -> config.get().sessions(), System::currentTimeMillis,
                     metrics);
             pickup = new PickupStage(committer, config::get, sessions, System::currentTimeMillis, metrics);
+            touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
             IngestServices services = new IngestServices(vertx, committer, new IngestMetrics(metrics),
-                    new DeviceHealthTracker(metrics), location, pickup);
+                    new DeviceHealthTracker(metrics), location, pickup, touches);
             mqtt = new MqttIngestServer(store, services, new ReplayStateLoader(db));
             SessionTable sessionTable = new SessionTable(db);
             sessionExpiry = new SessionExpiry(vertx, sessions, sessionTable, () -> config.get().retention().sessions());
@@ -120,8 +123,9 @@ public final class Gateway {
             });
         }).compose(restored -> {
             restoreSessions(restored);
-            // After the restore, so that the resolver holds the ids of the sessions that came back.
+            // After the restore, so that the resolver holds the ids and tokens of the sessions that came back.
             resolver.attach(sessions);
+            touches.attach();
             return vertx.deployVerticle(location);
         }).compose(deployment -> {
             locationDeployment = deployment;
@@ -130,8 +134,9 @@ public final class Gateway {
             return vertx.deployVerticle(pickup);
         }).compose(deployment -> {
             pickupDeployment = deployment;
-            // Only once deployed: the pickup stage hands zone entries to its own context.
+            // Only once deployed: the pickup stage hands zone entries and touches to its own context.
             location.subscribe(pickup);
+            touches.subscribe(pickup);
             scheduleResolverRefresh();
             return mqtt.listen(store.listeners());
         }).compose(ports -> {
@@ -140,7 +145,7 @@ public final class Gateway {
             Router router = Router.router(vertx);
             new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
             new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApiDocument).mount(router);
-            new PickupRoutes(sessions, pickup, config::get, metrics).mount(router);
+            new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
             return vertx.createHttpServer(new HttpServerOptions().setHost(store.listeners().host()))
                     .requestHandler(router).listen(store.listeners().httpPort());
         }).map(server -> {
@@ -171,6 +176,7 @@ public final class Gateway {
             Instant now = Instant.now();
             sweeper.sweepDeviceEvents(config.get().retention().deviceEvents(), now);
             sweeper.sweepOrders(config.get().retention().orders(), now);
+            sweeper.sweepTouches(config.get().retention().touches(), now);
             return sweeper.sweepZoneVisits(config.get().retention().zoneVisits(), now);
         }, false)
                 .onFailure(e -> LOG.warn("Retention sweep failed: {}", e.toString()));
@@ -179,12 +185,13 @@ public final class Gateway {
     }
 
     /**
-     * Rolls the resolver's advertised ids at slot boundaries on a worker: HMACs for thousands of sessions
-     * never run on an event loop.
+     * Rolls the resolver's advertised ids and the touch tokens at slot boundaries on a worker: HMACs for thousands
+     * of sessions never run on an event loop.
      */
     private void scheduleResolverRefresh() {
         resolverTimer = vertx.setPeriodic(AdvertisedIdResolver.REFRESH_INTERVAL_MS, id -> vertx.executeBlocking(() -> {
             resolver.refresh();
+            touches.refresh();
             return null;
         }).onFailure(e -> LOG.warn("Advertised id refresh failed: {}", e.toString())));
     }

@@ -59,6 +59,9 @@ class ShopperSessionTest {
         assertThat(advertising.getLong("rotationPeriodSeconds")).isEqualTo(60);
         assertThat(advertising.getInteger("idBytes")).isEqualTo(16);
         assertThat(advertising.getString("derivation")).startsWith("HMAC-SHA256(key, slot");
+        JsonObject touch = body.getJsonObject("touch");
+        assertThat(touch.getInteger("tokenBytes")).isEqualTo(16);
+        assertThat(touch.getString("derivation")).startsWith("HMAC-SHA256(key, \"floorgate-touch-v1\" || slot");
         assertThat(body.getLong("expiresAfterSeconds")).isEqualTo(Duration.ofMinutes(30).toSeconds());
         assertThat(gateway.count("SELECT COUNT(*) FROM shopper_session WHERE id = '" + id + "' AND ended_at IS NULL"
                 + " AND consent_location AND NOT consent_analytics AND customer_ref = 'customer-42'")).isEqualTo(1);

@@ -101,12 +101,12 @@ public final class Probe {
         }
     }
 
-    /** A valid NfcTap event from this device, on a fresh boot. */
+    /** A valid NfcTap event from this device, on a fresh boot; of no token kind, so the gateway only stores it. */
     public DeviceEvent.Builder tap(Device device, long bootId, long seq) {
         return DeviceEvent.newBuilder().setDeviceId(device.id()).setBootId(bootId).setSeq(seq)
                 .setObservedAtMs(System.currentTimeMillis())
                 .setNfcTap(NfcTap.newBuilder().setToken(ByteString.copyFromUtf8("probe-token"))
-                        .setKind(NfcTap.TokenKind.TOKEN_KIND_SESSION));
+                        .setKind(NfcTap.TokenKind.TOKEN_KIND_UNSPECIFIED));
     }
 
     /** A boot id never used before, so earlier runs' sequence numbers do not make these duplicates. */

@@ -34,7 +34,7 @@ public final class ShopperWalk {
 
     private final String id;
     private RotatingAdvertiser advertiser;
-    private final byte[] sessionToken;
+    private boolean checkedIn;
     private final String orderCode;
     private final double speedMps;
     private final Deque<Stop> stops;
@@ -49,10 +49,8 @@ public final class ShopperWalk {
     private long dwellLeftMs;
     private boolean left;
 
-    public ShopperWalk(String id, byte[] sessionToken, String orderCode, double speedMps, Point start,
-                       String startZone, List<Stop> plan) {
+    public ShopperWalk(String id, String orderCode, double speedMps, Point start, String startZone, List<Stop> plan) {
         this.id = id;
-        this.sessionToken = sessionToken.clone();
         this.orderCode = orderCode;
         this.speedMps = speedMps;
         this.position = start;
@@ -69,12 +67,20 @@ public final class ShopperWalk {
         return Optional.ofNullable(advertiser);
     }
 
+    /** A key of the phone's own, for BLE only: without a session the app has no touch token to present. */
     public void advertiseWith(RotatingAdvertiser advertiser) {
         this.advertiser = advertiser;
     }
 
-    public byte[] sessionToken() {
-        return sessionToken.clone();
+    /** The key the gateway issued at check-in: the phone advertises with it and presents its touch tokens. */
+    public void checkedInWith(RotatingAdvertiser issued) {
+        this.advertiser = issued;
+        this.checkedIn = true;
+    }
+
+    /** What the app presents on a tap or a kiosk scan now; empty until the gateway issued a key. */
+    public Optional<byte[]> touchTokenAt(long epochMs) {
+        return checkedIn ? Optional.of(advertiser.touchTokenAt(epochMs)) : Optional.empty();
     }
 
     public String orderCode() {

@@ -10,6 +10,7 @@ import io.floorgate.proto.v1.BeaconSightings;
 import io.floorgate.proto.v1.DeviceEvent;
 import io.floorgate.proto.v1.KioskInteraction;
 import io.floorgate.proto.v1.NfcTap;
+import io.floorgate.sim.play.ShopperWalk.Purpose;
 import io.floorgate.sim.play.ShopperWalk.Stop;
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,10 @@ import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * The store, simulated on a fixed tick of simulated time. All randomness comes from one RNG seeded
- * once, and nothing reads the wall clock, so the same seed, store and start time replay the same
- * shoppers, the same ground truth and the same device messages, however fast the ticks are driven.
- * Single-threaded: one caller ticks it.
+ * The store, simulated on a fixed tick of simulated time. All randomness comes from RNGs seeded
+ * once from the seed, and nothing reads the wall clock, so the same seed, store and start time replay
+ * the same shoppers, the same ground truth and the same device messages, however fast the ticks are
+ * driven. Single-threaded: one caller ticks it.
  */
 public final class StoreSimulation {
 
@@ -43,7 +44,10 @@ public final class StoreSimulation {
     private static final double MEAN_ARRIVAL_GAP_MS = 1_500;
     private static final double MIN_SPEED_MPS = 0.5;
     private static final double MAX_SPEED_MPS = 1.4;
-    private static final int SESSION_TOKEN_BYTES = 16;
+    /** Once drawn for a random session token; still drawn, so that every later draw stays where it was. */
+    private static final int FORMER_TOKEN_BYTES = 16;
+    /** Of the kiosk visits of shoppers whose app has a session, those that begin with a scan of the app's code. */
+    private static final double KIOSK_SCAN_SHARE = 0.5;
     private static final int SESSION_KEY_BYTES = 32;
     private static final int MIN_CSAT = 1;
     private static final int MAX_CSAT = 5;
@@ -55,6 +59,8 @@ public final class StoreSimulation {
     private final VisitPlanner planner;
     private final PathLossModel pathLoss;
     private final RandomGenerator rng;
+    /** Whether a kiosk visit begins with a scan: a stream of its own, so the walks' stream does not move. */
+    private final RandomGenerator scanRng;
     private final int shopperTarget;
     private final long startEpochMs;
     private final Consumer<TruthRow> truth;
@@ -84,6 +90,7 @@ public final class StoreSimulation {
         this.planner = new VisitPlanner(layout, phones.pickupShare());
         this.pathLoss = pathLoss;
         this.rng = new SplittableRandom(seed);
+        this.scanRng = new SplittableRandom(seed).split();
         this.shopperTarget = shopperTarget;
         this.startEpochMs = startEpochMs;
         this.truth = truth;
@@ -165,14 +172,14 @@ public final class StoreSimulation {
         Point start = layout.randomPointIn(entrance, rng);
         String id = String.format("shopper-%05d", ++shoppersEntered);
         byte[] key = bytes(SESSION_KEY_BYTES);
-        byte[] token = bytes(SESSION_TOKEN_BYTES);
+        bytes(FORMER_TOKEN_BYTES);
         // the start time in the code keeps a replay's codes apart from an earlier run's orders at the same gateway
         String orderCode = String.format("ORD-%s-%06d", Long.toString(startEpochMs, 36), rng.nextInt(1_000_000));
         double speed = MIN_SPEED_MPS + rng.nextDouble() * (MAX_SPEED_MPS - MIN_SPEED_MPS);
         // key and consent are drawn either way, so checking in over HTTP does not shift the random stream of the walk
         boolean locationConsent = rng.nextDouble() < phones.locationConsentShare();
         List<Stop> plan = planner.plan(rng);
-        ShopperWalk shopper = new ShopperWalk(id, token, orderCode, speed, start, entrance.id(), plan);
+        ShopperWalk shopper = new ShopperWalk(id, orderCode, speed, start, entrance.id(), plan);
         shoppers.add(shopper);
         shoppersById.put(id, shopper);
         Optional<String> pickupPoint = planner.pickupPoint(plan);
@@ -193,7 +200,7 @@ public final class StoreSimulation {
     public void issue(IssuedKey key) {
         ShopperWalk shopper = shoppersById.get(key.shopperId());
         if (shopper != null) {
-            shopper.advertiseWith(new RotatingAdvertiser(key.key(), key.rotationPeriod()));
+            shopper.checkedInWith(new RotatingAdvertiser(key.key(), key.rotationPeriod()));
         }
     }
 
@@ -209,8 +216,13 @@ public final class StoreSimulation {
         }
     }
 
+    /** The time phones derive their ids and tokens by: the gateway's wall clock when it resolves them. */
+    private long idTime(long simulatedNow) {
+        return phones.idClock().map(LongSupplier::getAsLong).orElse(simulatedNow);
+    }
+
     private void advertise(long simulatedNow) {
-        long now = phones.idClock().map(LongSupplier::getAsLong).orElse(simulatedNow);
+        long now = idTime(simulatedNow);
         for (ShopperWalk shopper : shoppers) {
             if (shopper.hasLeft() || shopper.advertiser().isEmpty()) {
                 continue;
@@ -249,28 +261,57 @@ public final class StoreSimulation {
         }
     }
 
+    /**
+     * A shopper at a device: a tap of the app's touch token (only once the gateway issued a key: before, the
+     * app has nothing to present and nothing is sent), of the order code, or a kiosk visit. A share of kiosk
+     * visits begins with a scan of the app's code; at the pickup kiosk the scan is the check-in, in place of
+     * typing the order code.
+     */
     private void interact(ShopperWalk shopper, Stop stop, long now, List<Outbound> out) {
         if (stop.device().isEmpty()) {
             return;
         }
         SimulatedDevice device = devices.get(stop.device().get().id());
-        DeviceEvent.Builder event = device.nextEvent(now);
+        Optional<byte[]> token = shopper.touchTokenAt(idTime(now));
+        boolean kiosk = stop.purpose() == Purpose.PRODUCT_LOOKUP || stop.purpose() == Purpose.FEEDBACK
+                || stop.purpose() == Purpose.PICKUP_CHECK_IN;
+        // Drawn at every kiosk visit, token or not, so the scans of a seed do not depend on check-in timing.
+        boolean scan = kiosk && scanRng.nextDouble() < KIOSK_SCAN_SHARE && token.isPresent();
+        if (scan) {
+            publish(device, now, out, KioskInteraction.newBuilder().setSessionScan(
+                    KioskInteraction.SessionScan.newBuilder().setSessionToken(ByteString.copyFrom(token.get()))));
+        }
         switch (stop.purpose()) {
-            case TAP_SESSION -> event.setNfcTap(NfcTap.newBuilder()
-                    .setToken(ByteString.copyFrom(shopper.sessionToken()))
-                    .setKind(NfcTap.TokenKind.TOKEN_KIND_SESSION));
-            case TAP_ORDER -> event.setNfcTap(NfcTap.newBuilder()
+            case TAP_SESSION -> token.ifPresent(t -> publish(device, now, out, NfcTap.newBuilder()
+                    .setToken(ByteString.copyFrom(t)).setKind(NfcTap.TokenKind.TOKEN_KIND_SESSION)));
+            case TAP_ORDER -> publish(device, now, out, NfcTap.newBuilder()
                     .setToken(ByteString.copyFrom(shopper.orderCode(), StandardCharsets.UTF_8))
                     .setKind(NfcTap.TokenKind.TOKEN_KIND_ORDER));
-            case PRODUCT_LOOKUP -> event.setKioskInteraction(productLookupOrFeedback());
-            case FEEDBACK -> event.setKioskInteraction(KioskInteraction.newBuilder().setFeedback(feedback()));
-            case PICKUP_CHECK_IN -> event.setKioskInteraction(KioskInteraction.newBuilder()
-                    .setPickupCheckIn(KioskInteraction.PickupCheckIn.newBuilder().setOrderCode(shopper.orderCode())));
+            case PRODUCT_LOOKUP -> publish(device, now, out, productLookupOrFeedback());
+            case FEEDBACK -> publish(device, now, out, KioskInteraction.newBuilder().setFeedback(feedback()));
+            case PICKUP_CHECK_IN -> {
+                if (!scan) {
+                    publish(device, now, out, KioskInteraction.newBuilder().setPickupCheckIn(
+                            KioskInteraction.PickupCheckIn.newBuilder().setOrderCode(shopper.orderCode())));
+                }
+            }
             case BROWSE, WAIT_FOR_ORDER, LEAVE -> {
-                return;
+                // nothing to publish
             }
         }
-        out.add(new Outbound(device.device().id(), Outbound.EVENTS, 1, event.build().toByteArray()));
+    }
+
+    private static void publish(SimulatedDevice device, long now, List<Outbound> out, NfcTap.Builder tap) {
+        out.add(qos1(device, device.nextEvent(now).setNfcTap(tap)));
+    }
+
+    private static void publish(SimulatedDevice device, long now, List<Outbound> out,
+                                KioskInteraction.Builder interaction) {
+        out.add(qos1(device, device.nextEvent(now).setKioskInteraction(interaction)));
+    }
+
+    private static Outbound qos1(SimulatedDevice device, DeviceEvent.Builder event) {
+        return new Outbound(device.device().id(), Outbound.EVENTS, 1, event.build().toByteArray());
     }
 
     private KioskInteraction.Builder productLookupOrFeedback() {

@@ -95,7 +95,7 @@ public record SyntheticStore(String storeId, int devices, int nfcReaders, int ki
                 new Upstream(Optional.empty(), "floorgate-" + storeId, Duration.ofSeconds(60), 100_000,
                         Duration.ofDays(7), HASH_KEY),
                 new Retention(Duration.ofDays(7), Duration.ofDays(30), Duration.ofDays(30), Duration.ofDays(30),
-                        Duration.ofDays(7)),
+                        Duration.ofDays(7), Duration.ofDays(7)),
                 new Sessions(Duration.ofMinutes(30), Duration.ofSeconds(60), Optional.empty()));
     }
 

@@ -78,8 +78,10 @@ public final class PublishEncoder {
         for (int i = 0; i < token.length; i++) {
             token[i] = (byte) (i * 31 + 7);
         }
+        // A token the gateway stores and acknowledges, as the benchmark means: a session token it would try to
+        // resolve, and one of no session it drops unstored.
         return DeviceEvent.newBuilder().setNfcTap(NfcTap.newBuilder().setToken(ByteString.copyFrom(token))
-                .setKind(NfcTap.TokenKind.TOKEN_KIND_SESSION)).build().toByteArray();
+                .setKind(NfcTap.TokenKind.TOKEN_KIND_UNSPECIFIED)).build().toByteArray();
     }
 
     /** Size of the event written by {@link #write} for this seq and time. */

@@ -38,6 +38,20 @@ class RotatingAdvertiserTest {
         assertThat(seen).hasSize(shoppers * slots);
     }
 
+    /** Key 0x00..0x1f, slot 30,000,000: the values computed with Python's hmac module (as in the gateway's test). */
+    @Test
+    void touchTokenAt_whenKeyAndSlotAreTheKnownVector_thenIsTheTokenTheGatewayExpects_andNotTheAdvertisedId() {
+        byte[] key = new byte[32];
+        for (int i = 0; i < key.length; i++) {
+            key[i] = (byte) i;
+        }
+        RotatingAdvertiser app = new RotatingAdvertiser(key, PERIOD);
+        long inSlot = 30_000_000L * PERIOD.toMillis() + 1;
+
+        assertThat(HexFormat.of().formatHex(app.touchTokenAt(inSlot))).isEqualTo("78490b8d23a1fc84ee9446e151a398d8");
+        assertThat(HexFormat.of().formatHex(app.idAt(inSlot))).isEqualTo("4e2d5652f1c3c115b39a87bfb8289854");
+    }
+
     private static byte[] key(SplittableRandom rng) {
         byte[] key = new byte[32];
         rng.nextBytes(key);

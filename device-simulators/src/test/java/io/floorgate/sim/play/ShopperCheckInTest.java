@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.proto.v1.DeviceEvent;
+import io.floorgate.proto.v1.NfcTap;
 import io.floorgate.proto.v1.Sighting;
 import io.floorgate.sim.store.SyntheticStore;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class ShopperCheckInTest {
@@ -62,6 +64,42 @@ class ShopperCheckInTest {
 
         assertThat(app.entered).isNotEmpty();
         assertThat(heard).isEmpty();
+    }
+
+    @Test
+    void tick_whenNoShopperEverGetsAKey_thenNoSessionTapOrKioskScanIsSent() throws Exception {
+        StoreSimulation sim = new StoreSimulation(STORE, 42, 20, START, PathLossModel.SHOP_FLOOR, row -> { },
+                new Phones(Optional.of(new RecordingApp()), 1, Optional.of(() -> ID_CLOCK_MS), 1));
+
+        Touches touches = touches(sim, TWENTY_MINUTES_OF_TICKS, s -> { });
+
+        assertThat(touches.tokens).isEmpty();
+        assertThat(touches.orderCodeTaps).as("the shoppers did reach devices").isPositive();
+    }
+
+    @Test
+    void tick_whenTheGatewayIssuedKeys_thenSessionTapsAndKioskScansPresentTheTouchTokensOfThoseKeys()
+            throws Exception {
+        Duration period = Duration.ofSeconds(30);
+        Set<ByteString> expected = new HashSet<>();
+        Set<ByteString> advertised = new HashSet<>();
+        StoreSimulation sim = new StoreSimulation(STORE, 42, 20, START, PathLossModel.SHOP_FLOOR, row -> { },
+                new Phones(Optional.of(new RecordingApp()), 1, Optional.of(() -> ID_CLOCK_MS), 1));
+
+        Touches touches = touches(sim, TWENTY_MINUTES_OF_TICKS, shopper -> {
+            byte[] key = new byte[32];
+            key[0] = (byte) expected.size();
+            key[1] = (byte) (expected.size() >> 8);
+            RotatingAdvertiser app = new RotatingAdvertiser(key, period);
+            expected.add(ByteString.copyFrom(app.touchTokenAt(ID_CLOCK_MS)));
+            advertised.add(ByteString.copyFrom(app.idAt(ID_CLOCK_MS)));
+            sim.issue(new IssuedKey(shopper, key, period));
+        });
+
+        assertThat(touches.tokens).isNotEmpty();
+        assertThat(touches.scans).as("some kiosk visits begin with a scan").isPositive();
+        assertThat(touches.tokens).allSatisfy(token -> assertThat(expected).contains(token))
+                .allSatisfy(token -> assertThat(advertised).doesNotContain(token));
     }
 
     @Test
@@ -115,6 +153,39 @@ class ShopperCheckInTest {
     }
 
     private static final long ID_CLOCK_MS = 42 * 30_000L + 1;
+    private static final long TWENTY_MINUTES_OF_TICKS = 20 * 60 * 1000 / StoreSimulation.TICK_MS;
+
+    /** The touch tokens presented (NFC session taps and kiosk scans), how many were scans, and order-code taps. */
+    private record Touches(List<ByteString> tokens, int scans, int orderCodeTaps) {
+    }
+
+    /** Ticks, telling {@code checkedIn} of every shopper the first tick they are in the store. */
+    private static Touches touches(StoreSimulation sim, long ticks, Consumer<String> checkedIn)
+            throws InvalidProtocolBufferException {
+        Set<String> seen = new HashSet<>();
+        List<ByteString> tokens = new ArrayList<>();
+        int scans = 0;
+        int orderCodeTaps = 0;
+        for (long i = 0; i < ticks; i++) {
+            for (Outbound message : sim.tick()) {
+                DeviceEvent event = DeviceEvent.parseFrom(message.payload());
+                if (event.hasNfcTap() && event.getNfcTap().getKind() == NfcTap.TokenKind.TOKEN_KIND_SESSION) {
+                    tokens.add(event.getNfcTap().getToken());
+                } else if (event.hasNfcTap()) {
+                    orderCodeTaps++;
+                } else if (event.hasKioskInteraction() && event.getKioskInteraction().hasSessionScan()) {
+                    tokens.add(event.getKioskInteraction().getSessionScan().getSessionToken());
+                    scans++;
+                }
+            }
+            for (ShopperWalk shopper : sim.shoppers()) {
+                if (seen.add(shopper.id())) {
+                    checkedIn.accept(shopper.id());
+                }
+            }
+        }
+        return new Touches(tokens, scans, orderCodeTaps);
+    }
 
     private static StoreSimulation simulation(ShopperApp app, double consentShare) {
         return new StoreSimulation(STORE, 42, 5, START, PathLossModel.SHOP_FLOOR, row -> { },

@@ -18,6 +18,7 @@ import io.floorgate.gateway.linking.CheckInRequest;
 import io.floorgate.gateway.linking.SessionRefused;
 import io.floorgate.gateway.linking.SessionRegistry;
 import io.floorgate.gateway.linking.ShopperSession;
+import io.floorgate.gateway.linking.TouchTokens;
 import io.floorgate.gateway.location.LocationQuery;
 import io.floorgate.gateway.location.Route;
 import io.floorgate.gateway.location.ShopperLocation;
@@ -58,6 +59,9 @@ public final class ApiRoutes {
     private static final int ADVERTISED_ID_BYTES = 16;
     private static final String ID_DERIVATION =
             "HMAC-SHA256(key, slot as 8-byte big-endian)[0..16], slot = floor(epochMs / periodMs)";
+    /** What the app is told about touch tokens; {@link TouchTokens} derives them the same way. */
+    private static final String TOUCH_DERIVATION = "HMAC-SHA256(key, \"" + TouchTokens.LABEL_TEXT
+            + "\" || slot as 8-byte big-endian)[0..16], slot = floor(epochMs / periodMs)";
     private static final String ROUTE_LABEL = "floorgate.api.route";
     private static final Pattern BEARER = Pattern.compile("(?i)Bearer +([A-Za-z0-9._~+/-]+=*) *");
 
@@ -172,6 +176,9 @@ public final class ApiRoutes {
                         .put("rotationPeriodSeconds", session.rotationPeriod().toSeconds())
                         .put("idBytes", ADVERTISED_ID_BYTES)
                         .put("derivation", ID_DERIVATION))
+                .put("touch", new JsonObject()
+                        .put("tokenBytes", TouchTokens.TOKEN_BYTES)
+                        .put("derivation", TOUCH_DERIVATION))
                 .put("expiresAfterSeconds", store.sessions().inactivityTimeout().toSeconds());
     }
 

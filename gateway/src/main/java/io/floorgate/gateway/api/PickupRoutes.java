@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.linking.SessionRegistry;
 import io.floorgate.gateway.linking.ShopperSession;
+import io.floorgate.gateway.linking.TouchLinker;
 import io.floorgate.gateway.pickup.Order;
 import io.floorgate.gateway.pickup.OrderReady;
 import io.floorgate.gateway.pickup.PickupRefused;
@@ -55,14 +56,16 @@ public final class PickupRoutes {
     private final Supplier<StoreConfig> config;
     private final PushStreams streams;
 
-    public PickupRoutes(SessionRegistry sessions, PickupStage pickup, Supplier<StoreConfig> config,
-                        MeterRegistry metrics) {
+    /** @param touches tells the shopper's stream of kiosk scans */
+    public PickupRoutes(SessionRegistry sessions, PickupStage pickup, TouchLinker touches,
+                        Supplier<StoreConfig> config, MeterRegistry metrics) {
         this.sessions = sessions;
         this.pickup = pickup;
         this.config = config;
         this.streams = new PushStreams(metrics);
         pickup.subscribe(streams);
         sessions.subscribe(streams);
+        touches.subscribe(streams);
     }
 
     /** Mount after {@link ApiRoutes#mount}, which installs the counting and the JSON errors these rely on. */

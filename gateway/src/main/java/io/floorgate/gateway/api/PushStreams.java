@@ -1,11 +1,16 @@
 package io.floorgate.gateway.api;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.floorgate.gateway.linking.SessionListener;
 import io.floorgate.gateway.linking.ShopperSession;
+import io.floorgate.gateway.linking.Touch;
+import io.floorgate.gateway.linking.TouchKind;
+import io.floorgate.gateway.linking.TouchLinker;
+import io.floorgate.gateway.linking.TouchListener;
 import io.floorgate.gateway.pickup.Order;
 import io.floorgate.gateway.pickup.PickupEvent;
 import io.floorgate.gateway.pickup.PickupListener;
@@ -14,15 +19,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The open push streams, shoppers' and staff's, and what each is told of pickup steps. Called on the pickup
- * stage's context (steps) and on event loops (streams opening and closing); every map is concurrent and every push
- * goes through a {@link PushConnection}'s bounded hand-off, so nothing here blocks the stage.
+ * The open push streams, shoppers' and staff's, and what each is told of pickup steps and kiosk scans. Called on
+ * the pickup stage's context (steps) and on event loops (touches, streams opening and closing); every map is
+ * concurrent and every push goes through a {@link PushConnection}'s bounded hand-off, so nothing here blocks a stage.
  *
  * <p>Messages are JSON objects with a {@code type}: to shoppers {@code order_ready}, {@code arrival_seen},
- * {@code handed_off}, {@code feedback_request}; to staff {@code arrival}, {@code handoff}, {@code sla_breach}.
+ * {@code handed_off}, {@code feedback_request}, {@code kiosk_linked}; to staff {@code arrival}, {@code handoff},
+ * {@code sla_breach}.
  * Both streams begin with {@code hello}, sent once the stream is registered.
  */
-final class PushStreams implements PickupListener, SessionListener {
+final class PushStreams implements PickupListener, SessionListener, TouchListener {
 
     private record ShopperStream(ShopperSession session, PushConnection connection) {
     }
@@ -93,6 +99,21 @@ final class PushStreams implements PickupListener, SessionListener {
             boolean theirs = order.sessionId().map(stream.session().id()::equals)
                     .orElseGet(() -> stream.session().customerRef().filter(order.customerRef()::equals).isPresent());
             if (theirs) {
+                stream.connection().push(message);
+            }
+        }
+    }
+
+    /** A kiosk scan started a kiosk session: the app can show that the kiosk is now the shopper's, and until when. */
+    @Override
+    public void touched(Touch touch) {
+        if (touch.kind() != TouchKind.KIOSK_SCAN) {
+            return;
+        }
+        JsonObject message = new JsonObject().put("type", "kiosk_linked").put("kioskId", touch.deviceId())
+                .put("until", Instant.ofEpochMilli(touch.atMs()).plus(TouchLinker.KIOSK_SESSION).toString());
+        for (ShopperStream stream : shoppers.values()) {
+            if (stream.session().id().equals(touch.sessionId())) {
                 stream.connection().push(message);
             }
         }

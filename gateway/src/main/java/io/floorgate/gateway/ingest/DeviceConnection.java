@@ -10,6 +10,9 @@ import java.util.function.Supplier;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.floorgate.config.Device;
+import io.floorgate.gateway.linking.SessionTouchRow;
+import io.floorgate.gateway.linking.Touch;
+import io.floorgate.gateway.linking.TouchOutcome;
 import io.floorgate.gateway.store.CommitListener;
 import io.floorgate.gateway.store.DeviceStateRow;
 import io.floorgate.gateway.store.EventRow;
@@ -31,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One authenticated device's MQTT connection: takes its publishes through topic check, size check,
  * rate limit, decoding, validation and de-duplication, and hands what passes to the location stage
- * (sightings), the pickup stage (NFC taps and kiosk interactions) and the group committer.
+ * (sightings), the linking stage (taps and kiosk interactions that touch a session), the pickup stage (NFC taps and
+ * kiosk interactions) and the group committer.
  *
  * <p>Lives on its connection's event loop: every method here runs there. A QoS 1 message is
  * acknowledged from {@link CommitListener#committed()}, after its write is durable; a QoS 1 message
@@ -177,11 +181,21 @@ final class DeviceConnection {
             return Outcome.DONE;
         }
         boolean sightings = event.getBodyCase() == DeviceEvent.BodyCase.BEACON_SIGHTINGS;
+        TouchOutcome touch = sightings ? new TouchOutcome.NotATouch()
+                : services.touches().classify(device, event, receivedAt);
+        if (touch instanceof TouchOutcome.UnknownToken) {
+            return dropUnknownToken(msg, event, qos);
+        }
         // QoS 0 sightings only move location state; everything else is kept raw.
         if (qos > 0 || !sightings) {
             EventRow row = new EventRow(device.id(), event.getBootId(), event.getSeq(), kindOf(event),
                     event.getObservedAtMs(), receivedAt, bytes);
-            if (!services.committer().offer(row, context, qos > 0 ? ackWhenCommitted(msg) : null)) {
+            boolean queued = touch instanceof TouchOutcome.Linked linked
+                    // The touch row goes last and carries the acknowledgement: both rows are durable before it.
+                    ? services.committer().offer(row, context, null) && services.committer().offer(
+                            new SessionTouchRow(linked.touch()), context, touchCommitted(msg, linked.touch()))
+                    : services.committer().offer(row, context, qos > 0 ? ackWhenCommitted(msg) : null);
+            if (!queued) {
                 return Outcome.WAIT_FOR_STORE;
             }
         }
@@ -189,10 +203,26 @@ final class DeviceConnection {
         services.metrics().accepted(device.kind(), Channel.EVENTS, qos);
         if (sightings) {
             services.sightings().onSightings(device, event, receivedAt);
-        } else if (event.getBodyCase() == DeviceEvent.BodyCase.NFC_TAP
-                || event.getBodyCase() == DeviceEvent.BodyCase.KIOSK_INTERACTION) {
-            services.deviceEvents().onEvent(device, event, receivedAt);
+            return Outcome.DONE;
         }
+        if (touch instanceof TouchOutcome.Linked linked) {
+            services.touches().accepted(linked.touch());
+        }
+        services.deviceEvents().onEvent(device, event, receivedAt);
+        return Outcome.DONE;
+    }
+
+    /**
+     * A session token of no open session: nothing about it is kept, not even the raw event. A QoS 1 copy is still
+     * acknowledged, after what came before it is committed (PUBACKs go in the order of the PUBLISHes, [MQTT-4.6.0-2]).
+     */
+    private Outcome dropUnknownToken(MqttPublishMessage msg, DeviceEvent event, int qos) {
+        if (qos > 0 && !services.committer().barrier(context, ackWhenCommitted(msg))) {
+            return Outcome.WAIT_FOR_STORE;
+        }
+        ledger.mark(event.getBootId(), event.getSeq());
+        services.metrics().accepted(device.kind(), Channel.EVENTS, qos);
+        services.touches().dropped();
         return Outcome.DONE;
     }
 
@@ -238,17 +268,32 @@ final class DeviceConnection {
     }
 
     private CommitListener ackWhenCommitted(MqttPublishMessage msg) {
+        return whenCommitted(msg, () -> { });
+    }
+
+    /** Acknowledges a QoS 1 touch once its rows are committed, then lets the linking stage tell its listeners. */
+    private CommitListener touchCommitted(MqttPublishMessage msg, Touch touch) {
+        return whenCommitted(msg, () -> services.touches().committed(touch));
+    }
+
+    private CommitListener whenCommitted(MqttPublishMessage msg, Runnable then) {
         return new CommitListener() {
             @Override
             public void committed() {
-                if (!closed) {
+                if (!closed && msg.qosLevel() != MqttQoS.AT_MOST_ONCE) {
                     acknowledge(msg);
                 }
+                then.run();
             }
 
             @Override
             public void failed(Exception cause) {
                 services.metrics().rejected(Rejection.STORE_FAILED, device.id());
+                if (msg.qosLevel() == MqttQoS.AT_MOST_ONCE) {
+                    // A QoS 0 touch is lost as its raw row is: the device would not send it again.
+                    LOG.warn("Device {}: a QoS 0 touch not stored ({})", device.id(), cause.getMessage());
+                    return;
+                }
                 // Not acknowledged: closing makes the device send it again once the store works.
                 LOG.warn("Device {}: message {} not stored ({}); closing so the device re-sends it", device.id(),
                         msg.messageId(), cause.getMessage());

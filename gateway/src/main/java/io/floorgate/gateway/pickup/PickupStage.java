@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.floorgate.config.Device;
@@ -25,6 +26,8 @@ import io.floorgate.config.ZoneKind;
 import io.floorgate.gateway.ingest.DeviceEventListener;
 import io.floorgate.gateway.linking.SessionDirectory;
 import io.floorgate.gateway.linking.ShopperSession;
+import io.floorgate.gateway.linking.Touch;
+import io.floorgate.gateway.linking.TouchListener;
 import io.floorgate.gateway.location.ZoneChangeListener;
 import io.floorgate.gateway.location.ZoneEntry;
 import io.floorgate.gateway.location.ZoneExit;
@@ -48,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * committed.
  *
  * <p>Threads: all order state lives on this verticle's own context. Requests from the API, zone entries from the
- * location stage and kiosk or NFC events from ingest are handed here with {@code runOnContext}; API calls get their
+ * location stage, kiosk or NFC events from ingest and committed touches from linking are handed here with {@code runOnContext}; API calls get their
  * answer back on their own context, and only after the step's rows are committed (DESIGN: acknowledge only what is
  * committed). A step is applied in memory at once, so a second request sees it, and undone if its write fails.
  *
@@ -56,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * {@link #HANDED_OFF_KEPT_MS} (and first, when the bound is reached); with the bound full of open orders a new one
  * is refused (503) rather than let memory grow.
  */
-public final class PickupStage extends VerticleBase implements ZoneChangeListener, DeviceEventListener {
+public final class PickupStage extends VerticleBase implements ZoneChangeListener, DeviceEventListener,
+        TouchListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PickupStage.class);
 
@@ -195,8 +199,34 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
                 .isPresent();
         if (pickupZone) {
             Optional<String> customerRef = sessions.find(entry.sessionId()).flatMap(ShopperSession::customerRef);
-            context.runOnContext(v -> arriveInZone(entry, customerRef));
+            context.runOnContext(v -> arriveAt(entry.sessionId(), customerRef, p -> p.zone().equals(entry.zoneId()),
+                    StepSource.ZONE, entry.atMs()));
         }
+    }
+
+    /**
+     * On an ingest event loop, once a touch is committed: the shopper's session tapped at a pickup point's NFC reader,
+     * or scanned at a kiosk in a pickup point's zone, is an arrival for the shopper's orders there.
+     */
+    @Override
+    public void touched(Touch touch) {
+        Predicate<Pickup.PickupPoint> here;
+        StepSource source;
+        switch (touch.kind()) {
+            case NFC_TAP -> {
+                here = p -> p.nfcReader().equals(touch.deviceId());
+                source = StepSource.NFC;
+            }
+            case KIOSK_SCAN -> {
+                here = p -> p.zone().equals(touch.deviceZoneId());
+                source = StepSource.KIOSK;
+            }
+            default -> {
+                return;
+            }
+        }
+        Optional<String> customerRef = sessions.find(touch.sessionId()).flatMap(ShopperSession::customerRef);
+        context.runOnContext(v -> arriveAt(touch.sessionId(), customerRef, here, source, touch.atMs()));
     }
 
     @Override
@@ -244,17 +274,20 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
         });
     }
 
-    private void arriveInZone(ZoneEntry entry, Optional<String> customerRef) {
+    /**
+     * The session's orders waiting for arrival at a pickup point that is {@code here} arrive, and are linked to it.
+     * The shopper's orders are those linked to the session or, not linked yet, of its customer reference.
+     */
+    private void arriveAt(String sessionId, Optional<String> customerRef, Predicate<Pickup.PickupPoint> here,
+                          StepSource source, long atMs) {
         for (Order order : List.copyOf(orders.values())) {
-            boolean shoppers = order.sessionId().map(entry.sessionId()::equals)
+            boolean shoppers = order.sessionId().map(sessionId::equals)
                     .orElseGet(() -> customerRef.filter(order.customerRef()::equals).isPresent());
-            boolean here = pickupPoint(order.pickupPointId()).map(Pickup.PickupPoint::zone)
-                    .filter(entry.zoneId()::equals).isPresent();
-            if (shoppers && here && order.state().awaitsArrival()) {
+            if (shoppers && order.state().awaitsArrival() && pickupPoint(order.pickupPointId()).filter(here).isPresent()) {
                 Promise<Order> done = Promise.promise();
-                arrive(order.linkedTo(entry.sessionId()), order, StepSource.ZONE, entry.atMs(), done);
-                done.future().onFailure(e -> LOG.warn("Arrival of order {} in zone {} not stored: {}", order.id(),
-                        entry.zoneId(), e.getMessage()));
+                arrive(order.linkedTo(sessionId), order, source, atMs, done);
+                done.future().onFailure(e -> LOG.warn("Arrival of order {} ({}) not stored: {}", order.id(),
+                        source.label(), e.getMessage()));
             }
         }
     }

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes stored device events, zone visits and pickup orders older than the configured retention. Runs on a
+ * Deletes stored device events, zone visits, pickup orders and session touches older than the configured retention. Runs on a
  * worker thread at a fixed period and deletes in chunks, so a large backlog never holds one long transaction against
  * the group committer.
  */
@@ -37,6 +37,7 @@ public final class RetentionSweeper {
     /** By readiness: an order ready longer ago than the whole retention period is done with, whatever its state. */
     private final Retained orders;
     private final Retained steps;
+    private final Retained touches;
 
     public RetentionSweeper(Database database, MeterRegistry metrics) {
         this.database = database;
@@ -44,6 +45,7 @@ public final class RetentionSweeper {
         this.visits = retained(metrics, "zone_visit", "entered_at");
         this.orders = retained(metrics, "pickup_order", "ready_at");
         this.steps = retained(metrics, "pickup_step", "at");
+        this.touches = retained(metrics, "session_touch", "at");
     }
 
     private static Retained retained(MeterRegistry metrics, String table, String dateColumn) {
@@ -59,6 +61,11 @@ public final class RetentionSweeper {
     /** Deletes zone visits entered longer than {@code retention} ago. Blocking. */
     public long sweepZoneVisits(Duration retention, Instant now) throws SQLException {
         return sweep(visits, cutoff(retention, now));
+    }
+
+    /** Deletes touches linked to sessions longer than {@code retention} ago. Blocking. */
+    public long sweepTouches(Duration retention, Instant now) throws SQLException {
+        return sweep(touches, cutoff(retention, now));
     }
 
     /** Deletes pickup orders made ready, and pickup steps taken, longer than {@code retention} ago. Blocking. */

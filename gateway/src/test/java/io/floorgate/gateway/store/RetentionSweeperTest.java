@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
+import io.floorgate.gateway.linking.SessionTouchRow;
+import io.floorgate.gateway.linking.Touch;
+import io.floorgate.gateway.linking.TouchKind;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,6 +97,33 @@ class RetentionSweeperTest {
                 assertThat(rs.getLong(1)).isEqualTo(1);
                 assertThat(rs.getLong(2)).isEqualTo(1);
                 assertThat(rs.getLong(3)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void sweep_whenTouchesOutliveRetention_thenOnlyTheOldOnesAreDeleted() throws Exception {
+        Instant now = Instant.parse("2026-11-22T12:00:00Z");
+        try (Database db = Database.open(dataDir)) {
+            GroupCommitter committer = new GroupCommitter(db, 1_000, 1000, Duration.ofMillis(1), false,
+                    new SimpleMeterRegistry());
+            long old = now.minus(Duration.ofDays(40)).toEpochMilli();
+            long recent = now.minus(Duration.ofDays(1)).toEpochMilli();
+            committer.offer(new SessionTouchRow(new Touch("anna", "nfc-1", "floor", true, TouchKind.NFC_TAP, 1, 1, old)),
+                    null, null);
+            committer.offer(new SessionTouchRow(new Touch("anna", "nfc-1", "floor", true, TouchKind.NFC_TAP, 1, 2,
+                    recent)), null, null);
+            committer.drain().get();
+            committer.close();
+
+            long deleted = new RetentionSweeper(db, new SimpleMeterRegistry()).sweepTouches(Duration.ofDays(30), now);
+
+            assertThat(deleted).isEqualTo(1);
+            try (Connection c = db.connect(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT seq FROM session_touch")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(2);
+                assertThat(rs.next()).isFalse();
             }
         }
     }

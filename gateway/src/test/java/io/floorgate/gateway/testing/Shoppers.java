@@ -17,7 +17,10 @@ import com.google.protobuf.ByteString;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.vertx.core.json.JsonObject;
 
-/** Checked-in shoppers and the ids their apps advertise, computed here the way the app does (not through the gateway's code). */
+/**
+ * Checked-in shoppers, the ids their apps advertise and the touch tokens they present, computed here the way the app
+ * does (not through the gateway's code).
+ */
 public final class Shoppers {
 
     public static final Duration ROTATION = Duration.ofSeconds(60);
@@ -41,8 +44,13 @@ public final class Shoppers {
     /** With the customer reference pickup orders are linked through. */
     public static CheckedIn checkIn(AppClient app, String storeId, boolean locationConsent,
                                     Optional<String> customerRef) {
+        return checkIn(app, storeId, locationConsent, true, customerRef);
+    }
+
+    public static CheckedIn checkIn(AppClient app, String storeId, boolean locationConsent, boolean analyticsConsent,
+                                    Optional<String> customerRef) {
         JsonObject request = new JsonObject().put("storeId", storeId).put("appInstanceId", "app-" + UUID.randomUUID())
-                .put("consent", new JsonObject().put("location", locationConsent).put("analytics", true));
+                .put("consent", new JsonObject().put("location", locationConsent).put("analytics", analyticsConsent));
         customerRef.ifPresent(ref -> request.put("customerRef", ref));
         String body = request.encode();
         HttpResponse<String> response = app.post("/api/v1/sessions", "application/json", body);
@@ -52,7 +60,7 @@ public final class Shoppers {
         JsonObject json = new JsonObject(response.body());
         JsonObject advertising = json.getJsonObject("advertising");
         ShopperSession session = new ShopperSession(json.getString("sessionId"), "app", customerRef,
-                locationConsent, true, Base64.getDecoder().decode(advertising.getString("key")),
+                locationConsent, analyticsConsent, Base64.getDecoder().decode(advertising.getString("key")),
                 Duration.ofSeconds(advertising.getLong("rotationPeriodSeconds")), System.currentTimeMillis());
         return new CheckedIn(session, json.getString("token"));
     }
@@ -63,17 +71,33 @@ public final class Shoppers {
 
     /** First 16 bytes of HMAC-SHA256(key, slot as 8-byte big-endian). */
     public static ByteString advertisedId(ShopperSession session, long slot) {
+        return hmac16(session.advertisingKey(), new byte[0], slot);
+    }
+
+    public static ByteString advertisedIdAt(ShopperSession session, long epochMs) {
+        return advertisedId(session, Math.floorDiv(epochMs, session.rotationPeriod().toMillis()));
+    }
+
+    /** First 16 bytes of HMAC-SHA256(key, ASCII "floorgate-touch-v1" || slot as 8-byte big-endian). */
+    public static ByteString touchToken(ShopperSession session, long slot) {
+        return hmac16(session.advertisingKey(), TOUCH_LABEL, slot);
+    }
+
+    public static ByteString touchTokenAt(ShopperSession session, long epochMs) {
+        return touchToken(session, Math.floorDiv(epochMs, session.rotationPeriod().toMillis()));
+    }
+
+    private static final byte[] TOUCH_LABEL = "floorgate-touch-v1".getBytes(StandardCharsets.US_ASCII);
+
+    private static ByteString hmac16(byte[] key, byte[] label, long slot) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(session.advertisingKey(), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update(label);
             byte[] full = mac.doFinal(ByteBuffer.allocate(Long.BYTES).putLong(slot).array());
             return ByteString.copyFrom(Arrays.copyOf(full, 16));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    public static ByteString advertisedIdAt(ShopperSession session, long epochMs) {
-        return advertisedId(session, Math.floorDiv(epochMs, session.rotationPeriod().toMillis()));
     }
 }
