@@ -138,7 +138,7 @@ final class LoadConnection implements RawMqttConnection.Handler {
             // go round the event loop before the next batch, so that PUBACKs are read in between
             pumpQueued = true;
             channel.eventLoop().execute(this::queuedPump);
-        } else if (allowed <= count) {
+        } else if (ratePerNano > 0 && allowed <= count) {
             // wake when the next message is due: at a report period of a second, not a thousand times before
             long dueInNanos = rateStartNanos + (long) ((sent + 1) / ratePerNano) - now;
             pumpQueued = true;
