@@ -71,8 +71,8 @@ final class ArrivalLatencies {
     }
 
     ArrivalsResult result() {
-        return new ArrivalsResult(orders.size(), latencies.count(), missed, early, millis(latencies.percentileMicros(50)),
-                millis(latencies.percentileMicros(95)), millis(latencies.percentileMicros(99)),
+        return new ArrivalsResult(orders.size(), latencies.count(), missed, early,
+                millis(latencies.percentileMicros(50)), millis(latencies.percentileMicros(95)), millis(latencies.percentileMicros(99)),
                 millis(latencies.maxMicros()));
     }
 

@@ -29,7 +29,8 @@ public final class LoadCommand implements Callable<Integer> {
     private boolean anonymous;
 
     @Option(names = "--connections", defaultValue = "8",
-            description = "0: every device of the kind (ble-receiver for QoS 0, nfc-reader for QoS 1). Default: ${DEFAULT-VALUE}.")
+            description = "0: every device of the kind (ble-receiver for QoS 0, nfc-reader for QoS 1)."
+                    + " Default: ${DEFAULT-VALUE}.")
     private int connections;
 
     @Option(names = "--except-zone", description = "Connect as no device of this zone, e.g. to leave the pickup zone's"

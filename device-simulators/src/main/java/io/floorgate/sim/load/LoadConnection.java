@@ -57,7 +57,8 @@ final class LoadConnection implements RawMqttConnection.Handler {
             // a random phase within one message's period: connections at a fixed rate (receivers on a report
             // timer) then do not all publish in the same instant, as real devices' timers do not
             long periodNanos = ratePerNano == 0 ? 0 : (long) (1 / ratePerNano);
-            rateStartNanos = System.nanoTime() - (periodNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(periodNanos));
+            long phaseNanos = periodNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(periodNanos);
+            rateStartNanos = System.nanoTime() - phaseNanos;
             pump();
         });
     }
@@ -142,7 +143,8 @@ final class LoadConnection implements RawMqttConnection.Handler {
             // wake when the next message is due: at a report period of a second, not a thousand times before
             long dueInNanos = rateStartNanos + (long) ((sent + 1) / ratePerNano) - now;
             pumpQueued = true;
-            channel.eventLoop().schedule(this::queuedPump, Math.max(RATE_RECHECK_NANOS, dueInNanos), TimeUnit.NANOSECONDS);
+            channel.eventLoop().schedule(this::queuedPump, Math.max(RATE_RECHECK_NANOS, dueInNanos),
+                    TimeUnit.NANOSECONDS);
         }
         // otherwise the window is full or the socket is not writable: a PUBACK or writability change resumes
     }

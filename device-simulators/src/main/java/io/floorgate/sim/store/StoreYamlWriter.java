@@ -42,7 +42,8 @@ public final class StoreYamlWriter {
                     "queueCapacity", store.ingest().queueCapacity()));
         }
         Sessions sessions = store.sessions();
-        Map<String, Object> sessionsMap = map("inactivityTimeout", DurationConverter.format(sessions.inactivityTimeout()),
+        Map<String, Object> sessionsMap = map(
+                "inactivityTimeout", DurationConverter.format(sessions.inactivityTimeout()),
                 "rotationPeriod", DurationConverter.format(sessions.rotationPeriod()));
         sessions.systemClientToken().ifPresent(token -> sessionsMap.put("systemClientToken", token));
         root.put("sessions", sessionsMap);
