@@ -1,5 +1,6 @@
 package io.floorgate.sim;
 
+import io.floorgate.sim.arrivals.ArrivalsCommand;
 import io.floorgate.sim.checkin.CheckInCommand;
 import io.floorgate.sim.connect.ConnectCommand;
 import io.floorgate.sim.demo.DemoCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "floorgate-sim", mixinStandardHelpOptions = true, version = "floorgate-sim 0.1",
         description = "Floorgate store simulator: plays a store's devices against a gateway, misbehaves, loads it.",
         subcommands = {DemoCommand.class, PlayCommand.class, MisbehaveCommand.class, LoadCommand.class, GenStoreCommand.class,
-                ConnectCommand.class, ScoreCommand.class, CheckInCommand.class})
+                ConnectCommand.class, ScoreCommand.class, CheckInCommand.class, ArrivalsCommand.class})
 public final class SimulatorMain {
 
     public static void main(String[] args) {

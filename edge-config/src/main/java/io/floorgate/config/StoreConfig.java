@@ -68,4 +68,10 @@ public record StoreConfig(
         return new StoreConfig(source, storeId, chainId, name, floorPlan, zones, devices, products,
                 pickup, limits, newListeners, ingest, upstream, retention, sessions);
     }
+
+    /** The same configuration with other session settings: a generated benchmark store gets an order-system token. */
+    public StoreConfig withSessions(Sessions newSessions) {
+        return new StoreConfig(source, storeId, chainId, name, floorPlan, zones, devices, products,
+                pickup, limits, listeners, ingest, upstream, retention, newSessions);
+    }
 }

@@ -28,8 +28,14 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--anonymous", description = "Connect without username and password (a plain broker).")
     private boolean anonymous;
 
-    @Option(names = "--connections", defaultValue = "8", description = "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--connections", defaultValue = "8",
+            description = "0: every device of the kind (ble-receiver for QoS 0, nfc-reader for QoS 1)."
+                    + " Default: ${DEFAULT-VALUE}.")
     private int connections;
+
+    @Option(names = "--except-zone", description = "Connect as no device of this zone, e.g. to leave the pickup zone's"
+            + " receivers to arrivals.")
+    private String exceptZone;
 
     @Option(names = "--qos", defaultValue = "0", description = "0: beacon sightings; 1: NFC taps. Default: ${DEFAULT-VALUE}.")
     private int qos;
@@ -47,6 +53,11 @@ public final class LoadCommand implements Callable<Integer> {
 
     @Option(names = "--rate", defaultValue = "0", description = "Target msgs/s in total; 0 = as fast as possible.")
     private double rate;
+
+    @Option(names = "--report-every", converter = DurationConverter.class, description = "Each connection publishes"
+            + " once per this period, as a receiver reports on its timer (e.g. 1s), starting at a random phase;"
+            + " instead of --rate.")
+    private Duration reportEvery;
 
     @Option(names = "--inflight", defaultValue = "256", description = "QoS 1 window per connection. Default: ${DEFAULT-VALUE}.")
     private int inflight;
@@ -77,7 +88,7 @@ public final class LoadCommand implements Callable<Integer> {
         StoreConfig store = StoreSource.load(config);
         LoadResult result = LoadRun.run(new LoadOptions(broker, store, anonymous, connections, qos, payloadBytes,
                 warmup, duration, rate, inflight, threads, countSubscriber, countMetrics, sightingsFromSessions,
-                sightingsPerBatch));
+                sightingsPerBatch, exceptZone, reportEvery));
         spec.commandLine().getOut().println(json ? result.json().encode() : result.line());
         return result.disconnected() == 0 ? 0 : 1;
     }

@@ -4,6 +4,7 @@ import io.floorgate.sim.wire.PublishEncoder;
 import io.floorgate.sim.wire.RawMqttConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,7 +54,11 @@ final class LoadConnection implements RawMqttConnection.Handler {
         channel = connection.channel();
         channel.eventLoop().execute(() -> {
             running = true;
-            rateStartNanos = System.nanoTime();
+            // a random phase within one message's period: connections at a fixed rate (receivers on a report
+            // timer) then do not all publish in the same instant, as real devices' timers do not
+            long periodNanos = ratePerNano == 0 ? 0 : (long) (1 / ratePerNano);
+            long phaseNanos = periodNanos == 0 ? 0 : ThreadLocalRandom.current().nextLong(periodNanos);
+            rateStartNanos = System.nanoTime() - phaseNanos;
             pump();
         });
     }
@@ -134,9 +139,12 @@ final class LoadConnection implements RawMqttConnection.Handler {
             // go round the event loop before the next batch, so that PUBACKs are read in between
             pumpQueued = true;
             channel.eventLoop().execute(this::queuedPump);
-        } else if (allowed <= count) {
+        } else if (ratePerNano > 0 && allowed <= count) {
+            // wake when the next message is due: at a report period of a second, not a thousand times before
+            long dueInNanos = rateStartNanos + (long) ((sent + 1) / ratePerNano) - now;
             pumpQueued = true;
-            channel.eventLoop().schedule(this::queuedPump, RATE_RECHECK_NANOS, TimeUnit.NANOSECONDS);
+            channel.eventLoop().schedule(this::queuedPump, Math.max(RATE_RECHECK_NANOS, dueInNanos),
+                    TimeUnit.NANOSECONDS);
         }
         // otherwise the window is full or the socket is not writable: a PUBACK or writability change resumes
     }

@@ -35,12 +35,16 @@ public final class LoadRun {
     public static LoadResult run(LoadOptions options) throws InterruptedException, ExecutionException, TimeoutException {
         DeviceKind kind = options.qos() == 0 ? DeviceKind.BLE_RECEIVER : DeviceKind.NFC_READER;
         List<Device> devices = options.store().devices().stream().filter(d -> d.kind() == kind)
-                .limit(options.connections()).toList();
-        if (devices.size() < options.connections()) {
+                .filter(d -> options.exceptZone() == null || !d.zone().equals(options.exceptZone()))
+                .limit(options.connections() == 0 ? Long.MAX_VALUE : options.connections()).toList();
+        if (devices.isEmpty() || devices.size() < options.connections()) {
             throw new IllegalArgumentException("QoS " + options.qos() + " load connects as " + kind
-                    + " devices; the store has " + devices.size() + ", " + options.connections() + " wanted");
+                    + " devices; the store has " + devices.size() + (options.exceptZone() == null ? ""
+                    : " outside zone " + options.exceptZone()) + ", " + options.connections() + " wanted");
         }
-        double perConnectionRate = options.ratePerSecond() / options.connections();
+        double perConnectionRate = options.reportEvery() != null
+                ? (double) TimeUnit.SECONDS.toNanos(1) / options.reportEvery().toNanos()
+                : options.ratePerSecond() / devices.size();
         List<SessionKey> sessions = options.sightingsFrom() == null ? List.of()
                 : SessionKeyFile.read(options.sightingsFrom());
         Counted counted = sessions.isEmpty() ? Counted.ACCEPTED : Counted.located(options.sightingsPerBatch());
@@ -114,7 +118,7 @@ public final class LoadRun {
                 RawMqttConnection c = connecting.get(i).get();
                 c.channel().writeAndFlush(MqttFrames.disconnect(c.channel().alloc()));
             }
-            return new LoadResult(options.qos(), options.connections(), payloadBytes, seconds,
+            return new LoadResult(options.qos(), devices.size(), payloadBytes, seconds,
                     (after.sent() - before.sent()) / seconds, (after.acked() - before.acked()) / seconds, countedPerS,
                     countedBy, latencies.percentileMicros(50) / 1000.0, latencies.percentileMicros(99) / 1000.0,
                     latencies.maxMicros() / 1000.0, latencies.count(), dropped);

@@ -207,7 +207,7 @@ public final class AppCheckIns implements ShopperApp {
     }
 
     /** @param customerRef the shopper's customer reference at the store, or null for an anonymous shopper */
-    private CompletableFuture<AppSession> checkIn(String shopperId, boolean locationConsent, String customerRef) {
+    public CompletableFuture<AppSession> checkIn(String shopperId, boolean locationConsent, String customerRef) {
         JsonObject body = new JsonObject()
                 .put("storeId", storeId)
                 .put("appInstanceId", "sim-" + runId + "-" + shopperId)

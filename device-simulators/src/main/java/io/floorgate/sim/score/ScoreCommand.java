@@ -91,18 +91,17 @@ public final class ScoreCommand implements Callable<Integer> {
         AppCheckIns app = player.checkIns().orElseThrow();
         PlayResult played;
         List<LocationPoll> polls;
-        List<ArrivalNotice> notices;
+        Queue<ArrivalNotice> notices = new ConcurrentLinkedQueue<>();
         long endMs;
-        try (StaffStream staff = StaffStream.open(appApi, orderSystemToken);
+        try (StaffStream staff = StaffStream.open(appApi, orderSystemToken, notices::add);
              LocationPoller poller = new LocationPoller(appApi, app)) {
             poller.start();
             played = player.run(() -> false);
             polls = poller.polls();
             endMs = System.currentTimeMillis();
-            notices = staff.notices();
         }
         LocationScore score = LocationScorer.score(List.copyOf(truth), polls);
-        ArrivalScore arrivals = ArrivalScorer.score(app.orders(), app.trueArrivals(), notices, endMs);
+        ArrivalScore arrivals = ArrivalScorer.score(app.orders(), app.trueArrivals(), List.copyOf(notices), endMs);
         if (json) {
             out.println(score.json().put("arrivals", arrivals.json()).put("shoppers", played.shoppers())
                     .put("checkedIn", played.checkedIn()).put("apiErrors", played.apiErrors())

@@ -8,40 +8,36 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Listens to the gateway's staff stream ({@code GET /api/v1/staff/stream}, system client token as
- * {@code ?token=}) as staff would, and notes when each {@code arrival} message arrives. Messages are
- * handled on the WebSocket client's thread; {@link #notices()} may be read from any thread.
+ * {@code ?token=}) as staff would, and hands each {@code arrival} message, dated on receipt, to a consumer.
+ * Messages are handled on the WebSocket client's thread, so the consumer is called there and must not block.
  */
 public final class StaffStream implements AutoCloseable {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final Queue<ArrivalNotice> notices = new ConcurrentLinkedQueue<>();
+    private final Consumer<ArrivalNotice> arrivals;
     private final WebSocket socket;
 
-    private StaffStream(URI uri) throws InterruptedException, ExecutionException, TimeoutException {
+    private StaffStream(URI uri, Consumer<ArrivalNotice> arrivals)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        this.arrivals = arrivals;
         this.socket = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build().newWebSocketBuilder()
                 .buildAsync(uri, new Listener()).get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Opens the stream of the gateway whose app API is {@code api} (http://host:port). */
-    public static StaffStream open(URI api, String systemToken)
+    public static StaffStream open(URI api, String systemToken, Consumer<ArrivalNotice> arrivals)
             throws InterruptedException, ExecutionException, TimeoutException {
         return new StaffStream(URI.create("ws://" + api.getAuthority() + "/api/v1/staff/stream?token="
-                + URLEncoder.encode(systemToken, StandardCharsets.UTF_8)));
-    }
-
-    public List<ArrivalNotice> notices() {
-        return List.copyOf(notices);
+                + URLEncoder.encode(systemToken, StandardCharsets.UTF_8)), arrivals);
     }
 
     @Override
@@ -70,7 +66,7 @@ public final class StaffStream implements AutoCloseable {
                 JsonObject json = new JsonObject(text);
                 JsonObject order = json.getJsonObject("order");
                 if ("arrival".equals(json.getString("type")) && order != null) {
-                    notices.add(new ArrivalNotice(at, order.getString("orderId"), json.getString("source", "")));
+                    arrivals.accept(new ArrivalNotice(at, order.getString("orderId"), json.getString("source", "")));
                 }
             } catch (DecodeException | ClassCastException e) {
                 // not a message this client understands: staff would ignore it too

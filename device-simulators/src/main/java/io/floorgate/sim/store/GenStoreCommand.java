@@ -1,8 +1,10 @@
 package io.floorgate.sim.store;
 
+import io.floorgate.config.Sessions;
 import io.floorgate.config.StoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,12 +27,20 @@ public final class GenStoreCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "File to write.")
     private Path out;
 
+    @Option(names = "--system-client-token", description = "The order system's bearer token"
+            + " (sessions.systemClientToken, at least 24 characters), for benchmarks that mark orders ready;"
+            + " default: none, so no order system can call.")
+    private String systemClientToken;
+
     @Override
     public Integer call() throws Exception {
         SyntheticStore template = SyntheticStore.forBenchmark(devices);
         SyntheticStore store = nfcReaders == null ? template
                 : new SyntheticStore(template.storeId(), devices, nfcReaders, 0, template.limits(), template.seed());
-        StoreConfig config = store.build();
+        StoreConfig built = store.build();
+        Sessions sessions = built.sessions();
+        StoreConfig config = systemClientToken == null ? built : built.withSessions(new Sessions(
+                sessions.inactivityTimeout(), sessions.rotationPeriod(), Optional.of(systemClientToken)));
         Files.writeString(out, StoreYamlWriter.toYaml(config));
         spec.commandLine().getOut().printf("wrote %s: store %s, %d devices (%d NFC readers)%n", out,
                 config.storeId(), devices, store.nfcReaders());

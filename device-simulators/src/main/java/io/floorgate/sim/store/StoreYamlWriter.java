@@ -4,6 +4,7 @@ import io.floorgate.config.Device;
 import io.floorgate.config.Limits;
 import io.floorgate.config.Point;
 import io.floorgate.config.Product;
+import io.floorgate.config.Sessions;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
 import io.floorgate.sim.DurationConverter;
@@ -40,6 +41,12 @@ public final class StoreYamlWriter {
                     "commitMaxBatch", store.ingest().commitMaxBatch(),
                     "queueCapacity", store.ingest().queueCapacity()));
         }
+        Sessions sessions = store.sessions();
+        Map<String, Object> sessionsMap = map(
+                "inactivityTimeout", DurationConverter.format(sessions.inactivityTimeout()),
+                "rotationPeriod", DurationConverter.format(sessions.rotationPeriod()));
+        sessions.systemClientToken().ifPresent(token -> sessionsMap.put("systemClientToken", token));
+        root.put("sessions", sessionsMap);
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setWidth(160);
