@@ -137,6 +137,7 @@ public final class Gateway {
             // Only once deployed: the pickup stage hands zone entries and touches to its own context.
             location.subscribe(pickup);
             touches.subscribe(pickup);
+            touches.subscribe(location);
             scheduleResolverRefresh();
             return mqtt.listen(store.listeners());
         }).compose(ports -> {

@@ -1,6 +1,7 @@
 package io.floorgate.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -212,7 +213,13 @@ class TouchEndToEndTest {
             assertThat(gw.count(bobs + " AND zone_id IS NOT NULL")).isZero();
             assertThat(gw.count("SELECT COUNT(*) FROM session_touch WHERE session_id = '" + anna.session().id()
                     + "' AND zone_id = 'checkout'")).as("with consent, the zone is kept").isEqualTo(1);
-            assertThat(gw.count("SELECT COUNT(*) FROM zone_visit")).isZero();
+            // anna's tap places her at the reader (LocationStage.touched); bob's places him nowhere
+            await().atMost(Duration.ofSeconds(5)).until(() -> gw.count("SELECT COUNT(*) FROM zone_visit WHERE session_id = '"
+                    + anna.session().id() + "' AND zone_id = 'checkout'") == 1);
+            assertThat(gw.gateway().locationQuery().locationOf(anna.session().id())).map(l -> l.zoneId())
+                    .contains("checkout");
+            assertThat(gw.count("SELECT COUNT(*) FROM zone_visit WHERE session_id = '" + bob.session().id() + "'"))
+                    .isZero();
             assertThat(gw.gateway().locationQuery().locationOf(bob.session().id())).isEmpty();
             assertThat(app.get("/api/v1/sessions/" + bob.session().id() + "/location", bob.token()).statusCode())
                     .isEqualTo(403);

@@ -3,6 +3,7 @@ package io.floorgate.gateway.location;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 import io.floorgate.config.Device;
@@ -42,6 +43,8 @@ public final class FloorMap {
     private final Map<String, Integer> receiverIndex;
     private final float[] receiverX;
     private final float[] receiverY;
+    /** Every device's position, for touches: a shopper who taps a reader or scans at a kiosk stands at it. */
+    private final Map<String, Point> devicePositions;
 
     private FloorMap(StoreConfig config) {
         List<Zone> zones = config.zones();
@@ -62,6 +65,8 @@ public final class FloorMap {
             }
         }
         walkable = walkableZonePairs(zones);
+        devicePositions = new HashMap<>();
+        config.devices().forEach(d -> devicePositions.put(d.id(), d.position()));
         receiverIndex = new HashMap<>();
         List<Device> receivers = config.devices().stream().filter(d -> d.kind() == DeviceKind.BLE_RECEIVER).toList();
         receiverX = new float[receivers.size()];
@@ -128,6 +133,11 @@ public final class FloorMap {
     int receiver(String deviceId) {
         Integer r = receiverIndex.get(deviceId);
         return r == null ? -1 : r;
+    }
+
+    /** Where a device stands, if it is configured. */
+    Optional<Point> devicePosition(String deviceId) {
+        return Optional.ofNullable(devicePositions.get(deviceId));
     }
 
     float receiverX(int receiver) {

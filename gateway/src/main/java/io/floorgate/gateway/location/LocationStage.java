@@ -19,6 +19,8 @@ import io.floorgate.config.Zone;
 import io.floorgate.gateway.ingest.SightingListener;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
 import io.floorgate.gateway.linking.SessionListener;
+import io.floorgate.gateway.linking.Touch;
+import io.floorgate.gateway.linking.TouchListener;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.store.StoreWrite;
@@ -51,7 +53,8 @@ import io.vertx.core.VerticleBase;
  * <p>Bound: at most {@link #MAX_PENDING_BATCHES} batches wait for the stage context; beyond that a
  * batch is dropped and counted (sightings are QoS 0 and the next batch follows within a second).
  */
-public final class LocationStage extends VerticleBase implements SightingListener, LocationQuery, SessionListener {
+public final class LocationStage extends VerticleBase
+        implements SightingListener, LocationQuery, SessionListener, TouchListener {
 
     /** How long a receiver's count of unresolved advertisers stands for its zone: about three report periods. */
     public static final long ANONYMOUS_WINDOW_MS = 3_000;
@@ -246,6 +249,23 @@ public final class LocationStage extends VerticleBase implements SightingListene
         context.runOnContext(v -> {
             estimator.forget(sessionId, clockMs.getAsLong());
             locations.remove(sessionId);
+        });
+    }
+
+    /**
+     * On the device's event loop: a consenting shopper's own tap or scan places them at the device (see
+     * {@link ZoneEstimator#touched}); interactions during a kiosk session say nothing new of where they are.
+     */
+    @Override
+    public void touched(Touch touch) {
+        if (!touch.locationConsent() || !touch.kind().presentedToken()) {
+            return;
+        }
+        context.runOnContext(v -> {
+            if (resolver.isLinked(touch.sessionId())) {
+                estimator.touched(touch.sessionId(), touch.deviceId(), touch.atMs())
+                        .ifPresent(location -> locations.put(touch.sessionId(), location));
+            }
         });
     }
 

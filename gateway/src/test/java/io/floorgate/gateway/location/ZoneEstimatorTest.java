@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -217,6 +218,48 @@ class ZoneEstimatorTest {
             assertThat(exit.exitedAtMs()).isEqualTo(T0 + 5_000);
         });
         assertThat(estimator.locationOf("anna")).map(ShopperLocation::zoneId).contains("a");
+    }
+
+    @Test
+    void touched_whenAShopperTapsAReaderInA_thenIsInAAtOnceEvenIfTheRadioSaidB() {
+        Random noise = new Random(2);
+        for (int second = 0; second < 5; second++) {
+            reportAll(noise, 15, T0 + second * 1_000L);
+        }
+        assertThat(estimator.locationOf("anna")).map(ShopperLocation::zoneId).contains("b");
+
+        Optional<ShopperLocation> location = estimator.touched("anna", "nfc-1", T0 + 6_000);
+
+        assertThat(location).map(ShopperLocation::zoneId).contains("a");
+        assertThat(entries).last().isEqualTo(new ZoneEntry("anna", "a", T0 + 6_000));
+    }
+
+    @Test
+    void touched_whenTheDeviceIsNotInTheConfiguration_thenNothingChanges() {
+        assertThat(estimator.touched("anna", "kiosk-unknown", T0)).isEmpty();
+
+        assertThat(estimator.tracked()).isZero();
+    }
+
+    @Test
+    void ln_andExp_areCloseToTheJdksOverTheRangesTheFilterUses() {
+        for (double x = 0.25; x < 1e6; x *= 1.01) {
+            assertThat((double) ZoneEstimator.ln((float) x)).isCloseTo(Math.log(x), Offset.offset(1e-4));
+        }
+        for (double x = -39.9; x <= 0; x += 0.01) {
+            assertThat(ZoneEstimator.exp((float) x) / Math.exp(x)).isCloseTo(1.0, Offset.offset(1e-3));
+        }
+        assertThat(ZoneEstimator.exp(-41)).isZero();
+    }
+
+    @Test
+    void heardMeanAbove_whenThePhoneIsFarBelowTheSensitivity_thenOnlyTheLuckyAdvertisementsAreExpected() {
+        // near: what is heard is what is sent
+        assertThat((double) ZoneEstimator.heardMeanAbove(-10, TX_POWER_DBM)).isCloseTo(-10, Offset.offset(1e-3));
+        // at the sensitivity (-100 dBm = tx - 41 dB), half the advertisements are lost, the mean of the rest is 4 dB up
+        assertThat((double) ZoneEstimator.heardMeanAbove(-41, TX_POWER_DBM)).isCloseTo(-41 + 5 * 0.7979, Offset.offset(0.02));
+        // far below it, the heard mean stays just above the sensitivity
+        assertThat((double) ZoneEstimator.heardMeanAbove(-70, TX_POWER_DBM)).isBetween(-41.0, -40.0);
     }
 
     /** The corridor; with {@code walkable} false, a and b are separated by shelving, not open to each other. */
