@@ -17,9 +17,9 @@
 # staff stream says `arrival` for that order. It times first sighting sent -> notification received on its own
 # clock, and prints p50/p95/p99/max.
 #
-# "Located" is floorgate_location_sightings_total{resolved="true"} minus the sightings of batches the
-# location stage dropped because it was behind (floorgate_location_batches_dropped_total x PER_BATCH):
-# the gateway counts a batch's resolved sightings before it decides to drop the batch. The arrivals' own
+# "Located" is floorgate_location_readings_total: readings of checked-in shoppers the zone estimator
+# took in (each one a pass of the shopper's particle filter); batches the stage dropped while behind
+# (floorgate_location_batches_dropped_total) are not among them. The arrivals' own
 # sightings (one per pickup-zone receiver per send, about a hundred a second) are among the located.
 #
 # Knobs (environment): SHOPPERS (5000), DEVICES in the generated store (200), CONNECTIONS (8 receivers at

@@ -47,7 +47,7 @@ public final class LoadRun {
                 : options.ratePerSecond() / devices.size();
         List<SessionKey> sessions = options.sightingsFrom() == null ? List.of()
                 : SessionKeyFile.read(options.sightingsFrom());
-        Counted counted = sessions.isEmpty() ? Counted.ACCEPTED : Counted.located(options.sightingsPerBatch());
+        Counted counted = sessions.isEmpty() ? Counted.ACCEPTED : Counted.LOCATED;
         AtomicInteger disconnected = new AtomicInteger();
         AtomicLong delivered = new AtomicLong();
         try (RawMqttClient client = new RawMqttClient(options.broker(), options.threads());
@@ -148,15 +148,9 @@ public final class LoadRun {
         static final Counted ACCEPTED = new Counted("accepted",
                 text -> MetricsScrape.sum(text, "floorgate_ingest_accepted_total", Map.of("channel", Outbound.EVENTS)));
 
-        /**
-         * Sightings resolved to a session whose batch reached the location stage. The gateway counts a
-         * batch's resolved sightings before a stage that is behind drops it, so those come off again.
-         */
-        static Counted located(int sightingsPerBatch) {
-            return new Counted("located", text -> MetricsScrape.sum(text, "floorgate_location_sightings_total",
-                    Map.of("resolved", "true")) - sightingsPerBatch * MetricsScrape.sum(text,
-                    "floorgate_location_batches_dropped_total", Map.of()));
-        }
+        /** Readings of checked-in shoppers the gateway's zone estimator took in (those of dropped batches not). */
+        static final Counted LOCATED = new Counted("located",
+                text -> MetricsScrape.sum(text, "floorgate_location_readings_total", Map.of()));
 
         double read(MetricsScrape metrics) {
             if (metrics == null) {

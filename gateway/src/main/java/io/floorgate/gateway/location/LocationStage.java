@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 
 import io.floorgate.config.Device;
@@ -50,8 +50,11 @@ import io.vertx.core.VerticleBase;
  * its receivers heard within {@link #ANONYMOUS_WINDOW_MS} (the max, not the sum: neighbouring receivers
  * hear the same phones).
  *
- * <p>Bound: at most {@link #MAX_PENDING_BATCHES} batches wait for the stage context; beyond that a
- * batch is dropped and counted (sightings are QoS 0 and the next batch follows within a second).
+ * <p>Bound: at most one batch per receiver waits for the stage context. A receiver's newer report replaces
+ * its older one still waiting (sightings are QoS 0, and the newer says where the shoppers are now), counted
+ * as a dropped batch; the parts of one report window (a receiver splits more than 1,024 sightings) are kept
+ * together. So a stage that is behind takes every receiver's latest report in turn, and a flood from a few
+ * receivers cannot keep the pickup zone's reports, or anyone else's, waiting behind it.
  */
 public final class LocationStage extends VerticleBase
         implements SightingListener, LocationQuery, SessionListener, TouchListener {
@@ -65,15 +68,22 @@ public final class LocationStage extends VerticleBase
      * reports, so a round of reports is in before a decision and a decision is not late by much.
      */
     public static final long SETTLE_MS = 50;
-    /** About ten seconds of batches from a hundred receivers. */
-    public static final int MAX_PENDING_BATCHES = 1_000;
 
     /** One resolved sighting: a linked session heard by a receiver. */
     private record Heard(String sessionId, int rssiDbm, int txPowerDbm, int count) {
     }
 
     /** What one receiver's batch means to the stage, handed from the ingest loop to the stage context. */
-    private record ReceiverBatch(String receiverId, String zoneId, long atMs, List<Heard> heard, int unresolved) {
+    private record ReceiverBatch(String receiverId, String zoneId, long windowAtMs, long atMs, List<Heard> heard,
+                                 int unresolved) {
+
+        /** This part of a report window and another. */
+        ReceiverBatch with(ReceiverBatch other) {
+            List<Heard> both = new ArrayList<>(heard);
+            both.addAll(other.heard);
+            return new ReceiverBatch(receiverId, zoneId, windowAtMs, Math.max(atMs, other.atMs), both,
+                    unresolved + other.unresolved);
+        }
     }
 
     /** The number of unresolved advertisers in one receiver's latest batch. */
@@ -84,7 +94,9 @@ public final class LocationStage extends VerticleBase
     private final GroupCommitter committer;
     private final List<String> zoneIds;
     private final LongSupplier clockMs;
-    private final AtomicInteger pending = new AtomicInteger();
+    /** Per receiver, its batch waiting for the stage context (see the class comment). */
+    private final Map<String, ReceiverBatch> waiting = new ConcurrentHashMap<>();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
     /** Other stages told of zone changes (the pickup stage, for arrivals); each hands off to its own context. */
     private final List<ZoneChangeListener> zoneListeners = new CopyOnWriteArrayList<>();
 
@@ -101,6 +113,7 @@ public final class LocationStage extends VerticleBase
     private final Counter unresolved;
     private final Counter zoneChanges;
     private final Counter batchesDropped;
+    private final Counter located;
     private final Counter visitWritesDropped;
 
     public LocationStage(AdvertisedIdResolver resolver, GroupCommitter committer, StoreConfig store,
@@ -115,8 +128,10 @@ public final class LocationStage extends VerticleBase
         this.unresolved = sightingsCounter(metrics, "false");
         this.zoneChanges = Counter.builder("floorgate.location.zone.changes")
                 .description("Zone entries decided for linked shoppers").register(metrics);
+        this.located = Counter.builder("floorgate.location.readings")
+                .description("Readings of linked shoppers the zone estimator took in").register(metrics);
         this.batchesDropped = Counter.builder("floorgate.location.batches.dropped")
-                .description("Sighting batches dropped because the location stage was behind").register(metrics);
+                .description("Sighting batches replaced by the same receiver's newer one while the location stage was behind").register(metrics);
         this.visitWritesDropped = Counter.builder("floorgate.location.visit.writes.dropped")
                 .description("Zone visit rows not stored because the commit queue was full").register(metrics);
         for (String zone : this.zoneIds) {
@@ -163,28 +178,46 @@ public final class LocationStage extends VerticleBase
         int anonymous = sightings.size() - heard.size();
         resolved.increment(heard.size());
         unresolved.increment(anonymous);
-        if (pending.incrementAndGet() > MAX_PENDING_BATCHES) {
-            pending.decrementAndGet();
-            batchesDropped.increment();
-            return;
+        ReceiverBatch batch = new ReceiverBatch(receiver.id(), receiver.zone(), event.getObservedAtMs(), receivedAtMs,
+                heard, anonymous);
+        ReceiverBatch replaced = waiting.put(receiver.id(), batch);
+        if (replaced != null) {
+            if (replaced.windowAtMs() == batch.windowAtMs()) {
+                // another part of the same report: both stand, unless the stage took the first meanwhile
+                waiting.merge(receiver.id(), replaced, ReceiverBatch::with);
+            } else {
+                batchesDropped.increment();
+            }
         }
-        ReceiverBatch batch = new ReceiverBatch(receiver.id(), receiver.zone(), receivedAtMs, heard, anonymous);
-        context.runOnContext(v -> {
-            pending.decrementAndGet();
-            apply(batch);
-        });
+        if (drainScheduled.compareAndSet(false, true)) {
+            context.runOnContext(v -> drain());
+        }
+    }
+
+    /** On the stage context: every receiver's waiting batch, once each, in no particular order. */
+    private void drain() {
+        drainScheduled.set(false);
+        for (String receiverId : waiting.keySet()) {
+            ReceiverBatch batch = waiting.remove(receiverId);
+            if (batch != null) {
+                apply(batch);
+            }
+        }
     }
 
     /** On the stage context. */
     private void apply(ReceiverBatch batch) {
         anonymousByReceiver.put(batch.receiverId(), new AnonymousCount(batch.zoneId(), batch.unresolved(), batch.atMs()));
+        int taken = 0;
         for (Heard h : batch.heard()) {
             // The session may have ended between resolving on the ingest loop and now: then it stays forgotten.
             if (resolver.isLinked(h.sessionId())) {
                 estimator.observe(h.sessionId(), batch.receiverId(), h.rssiDbm(), h.txPowerDbm(), h.count(), batch.atMs())
                         .ifPresent(location -> locations.put(h.sessionId(), location));
+                taken++;
             }
         }
+        located.increment(taken);
     }
 
     /** On the stage context: lets go of shoppers no longer heard and publishes occupancy. */

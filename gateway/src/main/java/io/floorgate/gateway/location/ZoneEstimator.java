@@ -31,9 +31,9 @@ import io.floorgate.config.Point;
  * again in proportion to their weight (systematic resampling) and nudged apart ({@link #KERNEL_SHARE}). Receivers hear only advertisements above
  * their sensitivity, so far receivers report the mean of the stronger ones; the model expects exactly that
  * ({@link #heardMeanAbove}), which halves the position error of a standing shopper.
- * A shopper heard for the first time is looked for all over the floor: {@link #FIRST_GUESSES} points drawn evenly
- * over it, weighted by that first reading, resampled to {@link #PARTICLES}; so the first reading decides a zone
- * at once.
+ * A shopper heard for the first time is looked for where that first reading allows: every particle at a
+ * distance from the receiver drawn from the reading, in any direction, on the floor; so the first reading decides
+ * a zone at once (a phone heard at -45 dBm is taken to be at that receiver, not anywhere).
  *
  * <p>The zone is where most of the weight lies. Hysteresis: another zone takes over only when it holds
  * {@link #SWITCH_MARGIN} more of the weight than the current zone; the change is dated back to when that zone
@@ -101,8 +101,6 @@ public final class ZoneEstimator {
      * ever, and a fixed nudge would make a standing shopper's position forget what it learnt.
      */
     static final double KERNEL_SHARE = 0.15;
-    /** How far the first guesses are nudged apart, m: they were drawn from a few hundred points. */
-    static final double SCATTER_JITTER_M = 0.15;
     /** Resample when the effective number of particles falls below this share of them. */
     static final double RESAMPLE_BELOW = 0.5;
     /**
@@ -113,8 +111,8 @@ public final class ZoneEstimator {
     static final double INJECTED_SHARE = 0.03;
     /** A loudest reading older than this says nothing of where the shopper is now. */
     static final long LOUDEST_READING_TTL_MS = 1_000;
-    /** Points tried for a shopper heard for the first time, per particle kept. */
-    static final int FIRST_GUESSES = 8 * PARTICLES;
+    /** Tries at drawing a point on the floor at the distance a reading implies. */
+    static final int PLACING_ATTEMPTS = 8;
     /** How far from a reader or kiosk a shopper who used it stands. */
     static final double ARM_REACH_M = 0.8;
     /** Longer than this without a reading, and the particles have walked anywhere: look afresh. */
@@ -196,7 +194,7 @@ public final class ZoneEstimator {
         }
         track.lastHeardMs = Math.max(track.lastHeardMs, atMs);
         if (track.lost(atMs)) {
-            track.scatter(receiver, offset, tx, weight, atMs);
+            track.scatter(receiver, offset, weight, atMs);
         } else {
             track.walkTo(atMs);
             track.hear(receiver, offset, weight, atMs);
@@ -321,31 +319,16 @@ public final class ZoneEstimator {
         }
 
         /** Anywhere on the floor, as the first reading allows: it is already counted in the particles drawn. */
-        void scatter(int receiver, float offset, float tx, float weight, long atMs) {
-            float[] gx = new float[FIRST_GUESSES];
-            float[] gy = new float[FIRST_GUESSES];
-            float[] gw = new float[FIRST_GUESSES];
-            float best = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < FIRST_GUESSES; i++) {
-                floor.randomPoint(rng, point);
-                gx[i] = point[0];
-                gy[i] = point[1];
-                gw[i] = cost(receiver, offset, tx, weight, gx[i], gy[i]);
-                best = Math.max(best, gw[i]);
-            }
-            double total = 0;
-            for (int i = 0; i < FIRST_GUESSES; i++) {
-                gw[i] = (float) Math.exp(gw[i] - best);
-                total += gw[i];
-            }
-            pickInProportion(gw, total, picks);
+        void scatter(int receiver, float offset, float weight, long atMs) {
             for (int p = 0; p < PARTICLES; p++) {
-                x[p] = gx[picks[p]];
-                y[p] = gy[picks[p]];
-                zoneOf[p] = (short) floor.zoneAt(x[p], y[p]);
+                if (!placeNear(p, receiver, offset, weight)) {
+                    floor.randomPoint(rng, point);
+                    x[p] = point[0];
+                    y[p] = point[1];
+                    zoneOf[p] = (short) floor.zoneAt(x[p], y[p]);
+                    gait(p);
+                }
                 logWeight[p] = 0;
-                gait(p);
-                roughen(p);
             }
             fresh = false;
             walkedToMs = atMs;
@@ -453,24 +436,32 @@ public final class ZoneEstimator {
             }
         }
 
-        /** Puts particle p somewhere the loudest reading allows, if such a point is on the floor. */
         private void inject(int p) {
-            double sigmaDb = Math.sqrt(1 / (2 * loudestWeight));
-            for (int attempt = 0; attempt < 8; attempt++) {
-                double lossDb = -(loudestOffset + rng.nextGaussian() * sigmaDb);
+            placeNear(p, loudestReceiver, loudestOffset, loudestWeight);
+        }
+
+        /**
+         * Puts particle p, with a new gait, at a distance from the receiver that its reading implies and in any
+         * direction, if such a point is on the floor within a few tries; else leaves it.
+         */
+        private boolean placeNear(int p, int receiver, float offset, float weight) {
+            double sigmaDb = Math.sqrt(1 / (2 * weight));
+            for (int attempt = 0; attempt < PLACING_ATTEMPTS; attempt++) {
+                double lossDb = -(offset + rng.nextGaussian() * sigmaDb);
                 double distance = Math.max(MIN_DISTANCE_M, Math.pow(10, lossDb / (10 * PATH_LOSS_EXPONENT)));
                 double angle = rng.nextDouble() * 2 * Math.PI;
-                float nx = floor.receiverX(loudestReceiver) + (float) (distance * Math.cos(angle));
-                float ny = floor.receiverY(loudestReceiver) + (float) (distance * Math.sin(angle));
+                float nx = floor.receiverX(receiver) + (float) (distance * Math.cos(angle));
+                float ny = floor.receiverY(receiver) + (float) (distance * Math.sin(angle));
                 int to = floor.zoneAt(nx, ny);
                 if (to >= 0) {
                     x[p] = nx;
                     y[p] = ny;
                     zoneOf[p] = (short) to;
                     gait(p);
-                    return;
+                    return true;
                 }
             }
+            return false;
         }
 
         void read(int receiver, float offset, float tx, float weight) {
@@ -554,11 +545,6 @@ public final class ZoneEstimator {
                             (float) (shrink * y[p] + (1 - shrink) * meanY + spreadY * rng.nextGaussian()));
                 }
             }
-        }
-
-        private void roughen(int p) {
-            moveTo(p, x[p] + (float) (rng.nextGaussian() * SCATTER_JITTER_M),
-                    y[p] + (float) (rng.nextGaussian() * SCATTER_JITTER_M));
         }
 
         void decide(long nowMs) {
