@@ -32,8 +32,9 @@ import io.floorgate.config.Point;
  * their sensitivity, so far receivers report the mean of the stronger ones; the model expects exactly that
  * ({@link #heardMeanAbove}), which halves the position error of a standing shopper.
  * A shopper heard for the first time is looked for where that first reading allows: every particle at a
- * distance from the receiver drawn from the reading, in any direction, on the floor; so the first reading decides
- * a zone at once (a phone heard at -45 dBm is taken to be at that receiver, not anywhere).
+ * distance from the receiver drawn from the reading, in any direction, on the floor; a first reading that leaves
+ * no doubt decides a zone at once (a phone heard at -45 dBm is taken to be at that receiver, not anywhere), see
+ * {@link #SURE_FIRST_DECISION}.
  *
  * <p>The zone is where most of the weight lies. Hysteresis: another zone takes over only when it holds
  * {@link #SWITCH_MARGIN} more of the weight than the current zone; the change is dated back to when that zone
@@ -118,6 +119,13 @@ public final class ZoneEstimator {
     /** Longer than this without a reading, and the particles have walked anywhere: look afresh. */
     static final long MAX_PREDICT_MS = 15_000;
 
+    /**
+     * A shopper heard for the first time is decided at once when the first reading puts this share of the weight
+     * in one zone (a phone right next to a receiver); else at the next {@link #settle}, once the round's other
+     * readings are in. One reading alone only says how far from one receiver the phone is, a circle that may
+     * cross several zones: a shopper just checked in at the entrance must not be "seen" at the pickup counter.
+     */
+    static final double SURE_FIRST_DECISION = 0.9;
     /** Another zone takes over when it holds this much more of the weight than the current zone (0.6 to 0.3). */
     public static final double SWITCH_MARGIN = 0.4;
     /** Not heard by any receiver for this long: the shopper has left the zone. */
@@ -200,7 +208,7 @@ public final class ZoneEstimator {
             track.hear(receiver, offset, weight, atMs);
             track.read(receiver, offset, tx, weight);
         }
-        if (track.zone < 0) {
+        if (track.zone < 0 && track.leaderShare() >= SURE_FIRST_DECISION) {
             track.decide(atMs);
         } else if (!track.unsettled) {
             track.unsettled = true;
@@ -547,8 +555,8 @@ public final class ZoneEstimator {
             }
         }
 
-        void decide(long nowMs) {
-            resampleIfDegenerate();
+        /** Fills {@link #zoneMass} with the weight in each zone; returns the total weight. */
+        private double weighZones() {
             Arrays.fill(zoneMass, 0);
             double total = 0;
             for (int p = 0; p < PARTICLES; p++) {
@@ -558,12 +566,29 @@ public final class ZoneEstimator {
                     total += w;
                 }
             }
+            return total;
+        }
+
+        private int leadingZone() {
             int leader = 0;
             for (int z = 1; z < zoneMass.length; z++) {
                 if (zoneMass[z] > zoneMass[leader]) {
                     leader = z;
                 }
             }
+            return leader;
+        }
+
+        /** The share of the weight in the zone that holds most of it. */
+        double leaderShare() {
+            double total = weighZones();
+            return zoneMass[leadingZone()] / total;
+        }
+
+        void decide(long nowMs) {
+            resampleIfDegenerate();
+            double total = weighZones();
+            int leader = leadingZone();
             if (zone < 0) {
                 enter(leader, nowMs);
             } else if (leader == zone) {

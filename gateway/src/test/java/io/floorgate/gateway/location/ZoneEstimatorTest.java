@@ -183,6 +183,18 @@ class ZoneEstimatorTest {
     }
 
     @Test
+    void observe_whenTheFirstReadingOnlySaysHowFarFromOneReceiver_thenTheZoneWaitsForTheRestOfTheRound() {
+        // 6 m from b-1 (x = 12): a circle through both zones
+        Optional<ShopperLocation> first = estimator.observe("anna", "b-1", -76, TX_POWER_DBM, 4, T0);
+        estimator.observe("anna", "a-1", -59, TX_POWER_DBM, 4, T0 + 10);
+
+        assertThat(first).isEmpty();
+        assertThat(entries).isEmpty();
+        estimator.settle(T0 + LocationStage.SETTLE_MS, (session, location) -> { });
+        assertThat(entries).extracting(ZoneEntry::zoneId).containsExactly("a");
+    }
+
+    @Test
     void observe_whenTheTxPowerIsUnknown_thenATypicalPhoneIsAssumed() {
         Optional<ShopperLocation> location = estimator.observe("anna", "a-1", -45, 0, 4, T0);
 
