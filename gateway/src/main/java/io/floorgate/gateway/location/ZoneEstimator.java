@@ -126,6 +126,8 @@ public final class ZoneEstimator {
      * cross several zones: a shopper just checked in at the entrance must not be "seen" at the pickup counter.
      */
     static final double SURE_FIRST_DECISION = 0.9;
+    /** A shopper heard this long without a clear first zone gets the leading one. */
+    static final long MAX_UNDECIDED_MS = 3_000;
     /** Another zone takes over when it holds this much more of the weight than the current zone (0.6 to 0.3). */
     public static final double SWITCH_MARGIN = 0.4;
     /** Not heard by any receiver for this long: the shopper has left the zone. */
@@ -197,7 +199,7 @@ public final class ZoneEstimator {
         int counted = Math.min(Math.max(count, 1), MAX_COUNTED_ADVERTISEMENTS);
         float weight = (float) (counted / (2 * SHADOWING_SIGMA_DB * SHADOWING_SIGMA_DB));
         if (track == null) {
-            track = new Track(sessionId);
+            track = new Track(sessionId, atMs);
             tracks.put(sessionId, track);
         }
         track.lastHeardMs = Math.max(track.lastHeardMs, atMs);
@@ -229,7 +231,7 @@ public final class ZoneEstimator {
         if (at.isEmpty() || floor.zoneAt((float) at.get().x(), (float) at.get().y()) < 0) {
             return locationOf(sessionId);
         }
-        Track track = tracks.computeIfAbsent(sessionId, Track::new);
+        Track track = tracks.computeIfAbsent(sessionId, id -> new Track(id, atMs));
         track.lastHeardMs = Math.max(track.lastHeardMs, atMs);
         track.standAt((float) at.get().x(), (float) at.get().y(), atMs);
         track.decide(atMs);
@@ -305,6 +307,7 @@ public final class ZoneEstimator {
         boolean fresh = true;
         long walkedToMs;
         long lastHeardMs = Long.MIN_VALUE;
+        final long firstHeardMs;
         boolean unsettled;
         /** Readings were applied since the last look at how degenerate the weights are. */
         boolean weighed;
@@ -318,8 +321,9 @@ public final class ZoneEstimator {
         int candidate = -1;
         long candidateSinceMs;
 
-        Track(String sessionId) {
+        Track(String sessionId, long firstHeardMs) {
             this.sessionId = sessionId;
+            this.firstHeardMs = firstHeardMs;
         }
 
         boolean lost(long atMs) {
@@ -579,6 +583,21 @@ public final class ZoneEstimator {
             return leader;
         }
 
+        /**
+         * A first zone needs the same lead over the next best as a change does ({@link #SWITCH_MARGIN}), or a
+         * shopper heard for {@link #MAX_UNDECIDED_MS} already: on the border of the entrance and the pickup zone a
+         * first decision at 51 % would be an arrival half the time.
+         */
+        private boolean clearFirst(int leader, double total, long nowMs) {
+            double runnerUp = 0;
+            for (int z = 0; z < zoneMass.length; z++) {
+                if (z != leader) {
+                    runnerUp = Math.max(runnerUp, zoneMass[z]);
+                }
+            }
+            return zoneMass[leader] - runnerUp >= SWITCH_MARGIN * total || nowMs - firstHeardMs >= MAX_UNDECIDED_MS;
+        }
+
         /** The share of the weight in the zone that holds most of it. */
         double leaderShare() {
             double total = weighZones();
@@ -590,6 +609,9 @@ public final class ZoneEstimator {
             double total = weighZones();
             int leader = leadingZone();
             if (zone < 0) {
+                if (!clearFirst(leader, total, nowMs)) {
+                    return;
+                }
                 enter(leader, nowMs);
             } else if (leader == zone) {
                 candidate = -1;

@@ -45,7 +45,8 @@ class ZoneEstimatorTest {
     private final List<ZoneEntry> entries = new ArrayList<>();
     private final List<ZoneExit> exits = new ArrayList<>();
     private final List<Double> confidences = new ArrayList<>();
-    private final ZoneEstimator estimator = new ZoneEstimator(FloorMap.of(corridor(true)), new ZoneChangeListener() {
+    /** Tells {@link #entries} and {@link #exits}. */
+    private final ZoneChangeListener recorded = new ZoneChangeListener() {
         @Override
         public void entered(ZoneEntry entry) {
             entries.add(entry);
@@ -55,7 +56,8 @@ class ZoneEstimatorTest {
         public void exited(ZoneExit exit) {
             exits.add(exit);
         }
-    });
+    };
+    private final ZoneEstimator estimator = new ZoneEstimator(FloorMap.of(corridor(true)), recorded);
 
     @Test
     void observe_whenShopperStandsNextToAReceiverInZoneA_thenIsLocatedInA() {
@@ -108,15 +110,7 @@ class ZoneEstimatorTest {
         for (int second = 0; second < 30; second++) {
             reportAll(noise, 10, T0 + second * 1_000L);
         }
-        ZoneEstimator inside = new ZoneEstimator(FloorMap.of(corridor(true)), new ZoneChangeListener() {
-            @Override
-            public void entered(ZoneEntry entry) {
-            }
-
-            @Override
-            public void exited(ZoneExit exit) {
-            }
-        });
+        ZoneEstimator inside = new ZoneEstimator(FloorMap.of(corridor(true)), recorded);
         for (int second = 0; second < 30; second++) {
             inside.observe("ben", "a-1", -59 - (int) Math.round(noise.nextGaussian() * 2.5), TX_POWER_DBM, 4,
                     T0 + second * 1_000L);
@@ -211,17 +205,7 @@ class ZoneEstimatorTest {
 
     @Test
     void observe_whenZonesAreNotAdjacent_thenTheShopperCannotWalkThroughTheWall() {
-        ZoneEstimator walled = new ZoneEstimator(FloorMap.of(corridor(false)), new ZoneChangeListener() {
-            @Override
-            public void entered(ZoneEntry entry) {
-                entries.add(entry);
-            }
-
-            @Override
-            public void exited(ZoneExit exit) {
-                exits.add(exit);
-            }
-        });
+        ZoneEstimator walled = new ZoneEstimator(FloorMap.of(corridor(false)), recorded);
         Random noise = new Random(5);
         // settled in a, next to the wall; then b's receivers hear the phone just across it for a few seconds
         for (int second = 0; second < 10; second++) {
