@@ -28,10 +28,13 @@ import io.floorgate.config.Point;
  * direction at its own pace of {@link #MIN_WALK_MPS} to {@link #MAX_WALK_MPS}, and switching between the two
  * now and then. A particle never walks into a zone the configuration does not make adjacent to the one it is in
  * (shelving between aisles), nor off the floor. When the weights concentrate on few particles, they are drawn
- * again in proportion to their weight (systematic resampling) and nudged apart ({@link #KERNEL_SHARE}). Receivers hear only advertisements above
- * their sensitivity, so far receivers report the mean of the stronger ones; the model expects exactly that
- * ({@link #heardMeanAbove}), which halves the position error of a standing shopper.
- * A shopper heard for the first time is looked for where that first reading allows: every particle at a
+ * again in proportion to their weight (systematic resampling) and nudged apart ({@link #KERNEL_SHARE}).
+ *
+ * <p>Receivers hear only advertisements above their sensitivity, so far receivers report the mean of the
+ * stronger ones; the model expects exactly that ({@link #heardMeanAbove}), which halves the position error of
+ * a standing shopper.
+ *
+ * <p>A shopper heard for the first time is looked for where that first reading allows: every particle at a
  * distance from the receiver drawn from the reading, in any direction, on the floor; a first reading that leaves
  * no doubt decides a zone at once (a phone heard at -45 dBm is taken to be at that receiver, not anywhere), see
  * {@link #SURE_FIRST_DECISION}.
@@ -46,7 +49,7 @@ import io.floorgate.config.Point;
  * <p>Confidence is the share of the weight in the decided zone.
  *
  * <p>Cost per shopper: a reading is one pass over the particles (a logarithm each), a walking step another,
- * a decision a third; memory is about {@link #PARTICLES} × 19 bytes. The random stream is seeded, so the same
+ * a decision a third; memory is about {@link #PARTICLES} × 22 bytes. The random stream is seeded, so the same
  * readings give the same zones (tests and replays are repeatable).
  *
  * <p>Thread: not thread-safe; lives on the location stage's own context (see {@link LocationStage}).
@@ -128,7 +131,7 @@ public final class ZoneEstimator {
     static final double SURE_FIRST_DECISION = 0.9;
     /** A shopper heard this long without a clear first zone gets the leading one. */
     static final long MAX_UNDECIDED_MS = 3_000;
-    /** Another zone takes over when it holds this much more of the weight than the current zone (0.6 to 0.3). */
+    /** Another zone takes over when it holds this much more of the weight than the current zone (0.7 against 0.3). */
     public static final double SWITCH_MARGIN = 0.4;
     /** Not heard by any receiver for this long: the shopper has left the zone. */
     public static final long LOST_AFTER_MS = 30_000;
@@ -180,8 +183,9 @@ public final class ZoneEstimator {
     }
 
     /**
-     * Takes one receiver's reading of one session's phone. A shopper heard for the first time is decided at once;
-     * after that, {@link #settle} decides.
+     * Takes one receiver's reading of one session's phone. A shopper heard for the first time is decided at once
+     * when the reading leaves no doubt ({@link #SURE_FIRST_DECISION}); otherwise, and after that, {@link #settle}
+     * decides.
      *
      * @param txPowerDbm the phone's calibrated power at 1 m as advertised, 0 when unknown
      * @param count      advertisements the reading averages
@@ -309,8 +313,6 @@ public final class ZoneEstimator {
         long lastHeardMs = Long.MIN_VALUE;
         final long firstHeardMs;
         boolean unsettled;
-        /** Readings were applied since the last look at how degenerate the weights are. */
-        boolean weighed;
         int loudestReceiver = -1;
         float loudestOffset;
         float loudestWeight;
@@ -386,9 +388,6 @@ public final class ZoneEstimator {
 
         void walkTo(long atMs) {
             long steps = (atMs - walkedToMs) / STEP_MS;
-            if (steps > 0) {
-                resampleIfDegenerate();
-            }
             for (long s = 0; s < steps; s++) {
                 step();
             }
@@ -485,18 +484,13 @@ public final class ZoneEstimator {
             for (int p = 0; p < PARTICLES; p++) {
                 logWeight[p] -= best;
             }
-            weighed = true;
             resampleIfDegenerate();
         }
 
         /**
-         * Resamples if the readings since the last look left few particles that matter.
+         * Resamples if the reading left few particles that matter.
          */
         private void resampleIfDegenerate() {
-            if (!weighed) {
-                return;
-            }
-            weighed = false;
             double sum = 0;
             double sumOfSquares = 0;
             for (int p = 0; p < PARTICLES; p++) {
@@ -605,7 +599,6 @@ public final class ZoneEstimator {
         }
 
         void decide(long nowMs) {
-            resampleIfDegenerate();
             double total = weighZones();
             int leader = leadingZone();
             if (zone < 0) {
