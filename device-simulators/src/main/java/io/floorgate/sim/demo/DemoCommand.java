@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -52,12 +53,25 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
     private long seed;
 
+    /** Longer than the player's own wait for its last check-outs. */
+    private static final long PLAYER_STOP_TIMEOUT_S = 20;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path jar = gatewayJar != null ? gatewayJar : defaultGatewayJar();
         GatewayProcess gateway = GatewayProcess.start(jar, dataDir, mqttPort, httpPort);
-        Thread stopOnCtrlC = new Thread(() -> stopQuietly(gateway), "demo-stop-gateway");
+        CountDownLatch played = new CountDownLatch(1);
+        // On Ctrl-C the player checks its shoppers out first (its own hook waits for that): the gateway must
+        // still be there to answer, or every check-out is an API error in the last line.
+        Thread stopOnCtrlC = new Thread(() -> {
+            try {
+                played.await(PLAYER_STOP_TIMEOUT_S, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stopQuietly(gateway);
+        }, "demo-stop-gateway");
         Runtime.getRuntime().addShutdownHook(stopOnCtrlC);
         ScheduledExecutorService counters = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "demo-gateway-counters");
@@ -79,6 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .play(StoreConfigLoader.loadDemo(), out);
             return 0;
         } finally {
+            played.countDown();
             counters.shutdownNow();
             stopQuietly(gateway);
             try {

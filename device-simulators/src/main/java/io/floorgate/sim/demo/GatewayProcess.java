@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +22,14 @@ final class GatewayProcess implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(250);
     /** As README recommends for a store: short young collections keep QoS 1 acknowledgements prompt. */
     private static final String GC_PAUSE_GOAL = "-XX:MaxGCPauseMillis=10";
+
+    /**
+     * The gateway runs in a session of its own where the system has setsid (util-linux): a terminal's Ctrl-C
+     * then reaches the simulator alone, which checks its shoppers out and only then stops the gateway. Without
+     * it both get the signal, the gateway stops at once, and every last check-out fails. setsid replaces itself
+     * with the gateway's JVM, so stopping the process stops the gateway.
+     */
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final Process process;
     private final Path log;
@@ -43,9 +52,13 @@ final class GatewayProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         Path log = dataDir.resolve("gateway.log");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(List.of(java, GC_PAUSE_GOAL, "-jar", jar.toString(), "--data-dir", dataDir.toString(),
-                "--mqtt-port", Integer.toString(mqttPort), "--http-port", Integer.toString(httpPort)))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            command.add(SETSID.toString());
+        }
+        command.addAll(List.of(java, GC_PAUSE_GOAL, "-jar", jar.toString(), "--data-dir", dataDir.toString(),
+                "--mqtt-port", Integer.toString(mqttPort), "--http-port", Integer.toString(httpPort)));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new GatewayProcess(process, log, URI.create("http://localhost:" + httpPort + "/health/ready"));
     }
 
