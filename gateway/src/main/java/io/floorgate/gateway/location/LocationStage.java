@@ -19,9 +19,9 @@ import io.floorgate.config.Zone;
 import io.floorgate.gateway.ingest.SightingListener;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
 import io.floorgate.gateway.linking.SessionListener;
+import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.linking.Touch;
 import io.floorgate.gateway.linking.TouchListener;
-import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.store.StoreWrite;
 import io.floorgate.gateway.store.ZoneVisitClosed;
@@ -33,6 +33,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The location stage: from receivers' sighting batches to where each linked shopper is, live occupancy per
@@ -58,6 +60,8 @@ import io.vertx.core.VerticleBase;
  */
 public final class LocationStage extends VerticleBase
         implements SightingListener, LocationQuery, SessionListener, TouchListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocationStage.class);
 
     /** How long a receiver's count of unresolved advertisers stands for its zone: about three report periods. */
     public static final long ANONYMOUS_WINDOW_MS = 3_000;
@@ -131,7 +135,8 @@ public final class LocationStage extends VerticleBase
         this.located = Counter.builder("floorgate.location.readings")
                 .description("Readings of linked shoppers the zone estimator took in").register(metrics);
         this.batchesDropped = Counter.builder("floorgate.location.batches.dropped")
-                .description("Sighting batches replaced by the same receiver's newer one while the location stage was behind").register(metrics);
+                .description("Sighting batches replaced by the same receiver's newer one while the location stage was behind")
+                .register(metrics);
         this.visitWritesDropped = Counter.builder("floorgate.location.visit.writes.dropped")
                 .description("Zone visit rows not stored because the commit queue was full").register(metrics);
         for (String zone : this.zoneIds) {
@@ -249,8 +254,11 @@ public final class LocationStage extends VerticleBase
      * Occupancy is still published for the zones the stage started with (its gauges are registered once).
      */
     public void reconfigure(StoreConfig next) {
-        FloorMap floor = FloorMap.of(next);
-        context.runOnContext(v -> estimator.use(floor, clockMs.getAsLong()));
+        // rastering the floor tests every square against the zones: milliseconds for a shop, more for a warehouse,
+        // so on a worker rather than the event loop that applies the configuration
+        vertx.executeBlocking(() -> FloorMap.of(next))
+                .onSuccess(floor -> context.runOnContext(v -> estimator.use(floor, clockMs.getAsLong())))
+                .onFailure(e -> LOG.warn("Location keeps the previous floor: the new one could not be mapped", e));
     }
 
     /**
