@@ -52,11 +52,14 @@ class LocationEndToEndTest {
             ShopperSession anna = annaApp.session();
             ShopperSession bob = Shoppers.checkIn(app, demo.storeId(), false).session();
 
+            // the reports of the last three one-second windows, each dated at its window's end as receivers do (two
+            // events of one receiver with one date are the parts of one window, and are taken together)
+            long start = System.currentTimeMillis();
             for (long seq = 1; seq <= 3; seq++) {
-                long now = System.currentTimeMillis();
-                publish(pickup1, "ble-pickup-1", seq, anna, bob, -58, now);
-                publish(pickup2, "ble-pickup-2", seq, anna, bob, -66, now);
-                publish(entrance, "ble-entrance-1", seq, anna, bob, -84, now);
+                long windowEnd = start - (3 - seq) * 1_000;
+                publish(pickup1, "ble-pickup-1", seq, anna, bob, -58, windowEnd);
+                publish(pickup2, "ble-pickup-2", seq, anna, bob, -66, windowEnd);
+                publish(entrance, "ble-entrance-1", seq, anna, bob, -84, windowEnd);
             }
 
             await().atMost(WAIT).untilAsserted(() -> assertThat(gateway.locationQuery().locationOf(anna.id()))
