@@ -3,6 +3,7 @@ package io.floorgate.gateway;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,16 +29,14 @@ import io.floorgate.gateway.location.ZoneGraphWayfinder;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.pickup.OrderTable;
 import io.floorgate.gateway.pickup.PickupStage;
-import io.floorgate.gateway.store.Database;
-import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
+import io.floorgate.gateway.store.Storage;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -45,9 +44,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running store gateway: storage, the shopper sessions restored from it, the device MQTT server, the HTTP
- * endpoints (health, metrics, the app API) and the configuration watcher, started in that order and stopped in
- * reverse.
+ * One running store gateway: a list of {@link Component}s started in dependency order and stopped in reverse
+ * (storage first and last; the listeners last and first). Each component's start restores what it owns.
  */
 public final class Gateway {
 
@@ -59,23 +57,14 @@ public final class Gateway {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicReference<StoreConfig> config;
     private final AdvertisedIdResolver resolver = new AdvertisedIdResolver(System::currentTimeMillis);
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final Storage storage;
     private volatile Wayfinder wayfinder;
-    private LocationStage location;
-    private String locationDeployment;
-    private PickupStage pickup;
-    private String pickupDeployment;
-    private long resolverTimer = -1;
     private volatile boolean ready;
-    private Database database;
-    private GroupCommitter committer;
+    private LocationStage location;
     private SessionRegistry sessions;
-    private TouchLinker touches;
-    private SessionExpiry sessionExpiry;
-    private Buffer openApiDocument;
     private MqttIngestServer mqtt;
     private HttpServer http;
-    private ConfigWatcher watcher;
-    private long retentionTimer = -1;
     private Future<Void> stopped;
     private int mqttPort;
     private int mqttTlsPort = -1;
@@ -85,6 +74,8 @@ public final class Gateway {
         this.settings = settings;
         this.config = new AtomicReference<>(settings.config());
         this.wayfinder = new ZoneGraphWayfinder(settings.config());
+        this.storage = new Storage(vertx, settings.dataDir(), settings.config().ingest(), settings.fsyncOnCommit(),
+                metrics);
     }
 
     /** Starts a gateway with the store's own configuration and no file to watch. */
@@ -94,74 +85,86 @@ public final class Gateway {
 
     public static Future<Gateway> start(Vertx vertx, GatewaySettings settings) {
         Gateway gateway = new Gateway(vertx, settings);
-        return gateway.startAll().map(gateway);
+        return gateway.startAll().map(gateway)
+                .recover(e -> gateway.lifecycle.stop().transform(v -> Future.failedFuture(e)));
     }
 
     private Future<Void> startAll() {
-        StoreConfig store = config.get();
         new JvmMemoryMetrics().bindTo(metrics);
-        return vertx.executeBlocking(() -> Database.open(settings.dataDir())).compose(db -> {
-            database = db;
-            committer = new GroupCommitter(db, store.ingest().queueCapacity(), store.ingest().commitMaxBatch(),
-                    store.ingest().commitInterval(), settings.fsyncOnCommit(), metrics);
-            location = new LocationStage(resolver, committer, store, System::currentTimeMillis, metrics);
-            sessions = new SessionRegistry(committer, () -> config.get().sessions(), System::currentTimeMillis,
-                    metrics);
-            pickup = new PickupStage(committer, config::get, sessions, System::currentTimeMillis, metrics);
-            touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
-            IngestServices services = new IngestServices(vertx, committer, new IngestMetrics(metrics),
-                    new DeviceHealthTracker(metrics), location, pickup, touches);
-            mqtt = new MqttIngestServer(store, services, new ReplayStateLoader(db));
-            SessionTable sessionTable = new SessionTable(db);
-            sessionExpiry = new SessionExpiry(vertx, sessions, sessionTable, () -> config.get().retention().sessions());
-            return vertx.executeBlocking(() -> {
-                db.markAllDevicesOffline();
-                openApiDocument = ApiRoutes.loadOpenApiDocument();
-                long now = System.currentTimeMillis();
-                pickup.restore(new OrderTable(db).restore(now - PickupStage.HANDED_OFF_KEPT_MS));
-                return sessionTable.restore(now, store.sessions().inactivityTimeout());
-            });
-        }).compose(restored -> {
-            restoreSessions(restored);
-            // After the restore, so that the resolver holds the ids and tokens of the sessions that came back.
-            resolver.attach(sessions);
-            touches.attach();
-            return vertx.deployVerticle(location);
-        }).compose(deployment -> {
-            locationDeployment = deployment;
-            // Only once deployed: the stage hands session ends to its own context.
+        // The stages are built once storage is open: they all write through its committer.
+        return lifecycle.start(List.of(storage)).compose(v -> lifecycle.start(components()))
+                .onSuccess(v -> {
+                    ready = true;
+                    LOG.info("Floorgate store {} ready: MQTT on {}{}, HTTP on {}, data in {}", config.get().storeId(),
+                            mqttPort, mqttTlsPort > 0 ? " (TLS on " + mqttTlsPort + ")" : "", http.actualPort(),
+                            settings.dataDir());
+                });
+    }
+
+    /** Everything after storage, in the order it starts. */
+    private List<Component> components() {
+        StoreConfig store = config.get();
+        location = new LocationStage(resolver, storage.committer(), store, System::currentTimeMillis, metrics);
+        sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
+                metrics);
+        PickupStage pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis,
+                metrics);
+        TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
+        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
+                new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()));
+
+        List<Component> components = new ArrayList<>();
+        components.add(sessions(touches));
+        components.add(new DeployedStage(vertx, "location stage", location, () -> null));
+        components.add(new DeployedStage(vertx, "pickup stage", pickup, () -> {
+            pickup.restore(new OrderTable(storage.database())
+                    .restore(System.currentTimeMillis() - PickupStage.HANDED_OFF_KEPT_MS));
+            return null;
+        }));
+        components.add(Component.of("stage subscriptions", () -> {
+            // Only once both stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
-            return vertx.deployVerticle(pickup);
-        }).compose(deployment -> {
-            pickupDeployment = deployment;
-            // Only once deployed: the pickup stage hands zone entries and touches to its own context.
             location.subscribe(pickup);
             touches.subscribe(pickup);
             touches.subscribe(location);
-            scheduleResolverRefresh();
-            return mqtt.listen(store.listeners());
-        }).compose(ports -> {
-            mqttPort = ports[0];
-            mqttTlsPort = ports[1];
-            Router router = Router.router(vertx);
-            new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
-            new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApiDocument).mount(router);
-            new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
-            return vertx.createHttpServer(new HttpServerOptions().setHost(store.listeners().host()))
-                    .requestHandler(router).listen(store.listeners().httpPort());
-        }).map(server -> {
-            http = server;
-            settings.configFile().ifPresent(file -> {
-                watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
-                watcher.start();
-            });
-            scheduleRetention(new RetentionSweeper(database, metrics));
-            sessionExpiry.start();
-            ready = true;
-            LOG.info("Floorgate store {} ready: MQTT on {}{}, HTTP on {}, data in {}", store.storeId(), mqttPort,
-                    mqttTlsPort > 0 ? " (TLS on " + mqttTlsPort + ")" : "", http.actualPort(), settings.dataDir());
-            return null;
+        }, () -> { }));
+        components.add(httpListener(pickup, touches));
+        components.add(mqttListener());
+        settings.configFile().ifPresent(file -> {
+            ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
+            components.add(Component.of("configuration watcher", watcher::start, watcher::stop));
         });
+        components.add(retention());
+        return components;
+    }
+
+    /**
+     * The shopper sessions open at the last stop, their advertised ids and touch tokens (rolled at slot boundaries on
+     * a worker: HMACs for thousands of sessions never run on an event loop), and their expiry.
+     */
+    private Component sessions(TouchLinker touches) {
+        SessionTable table = new SessionTable(storage.database());
+        SessionExpiry expiry = new SessionExpiry(vertx, sessions, table, () -> config.get().retention().sessions());
+        long[] refreshTimer = {-1};
+        return Component.of("shopper sessions", () -> vertx.executeBlocking(() -> table.restore(
+                System.currentTimeMillis(), config.get().sessions().inactivityTimeout())).map(restored -> {
+                    restoreSessions(restored);
+                    // After the restore, so that the resolver holds the ids and tokens of the sessions that came back.
+                    resolver.attach(sessions);
+                    touches.attach();
+                    refreshTimer[0] = vertx.setPeriodic(AdvertisedIdResolver.REFRESH_INTERVAL_MS,
+                            id -> vertx.executeBlocking(() -> {
+                                resolver.refresh();
+                                touches.refresh();
+                                return null;
+                            }).onFailure(e -> LOG.warn("Advertised id refresh failed: {}", e.toString())));
+                    expiry.start();
+                    return null;
+                }), () -> {
+                    vertx.cancelTimer(refreshTimer[0]);
+                    expiry.stop();
+                    return Future.succeededFuture();
+                });
     }
 
     private void restoreSessions(List<StoredSession> restored) {
@@ -171,30 +174,55 @@ public final class Gateway {
         }
     }
 
+    /** The HTTP endpoints; a stop answers what is committing before the listener closes. */
+    private Component httpListener(PickupStage pickup, TouchLinker touches) {
+        return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
+                .compose(openApi -> {
+                    Router router = Router.router(vertx);
+                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
+                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApi).mount(router);
+                    new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
+                    return vertx.createHttpServer(new HttpServerOptions().setHost(config.get().listeners().host()))
+                            .requestHandler(router).listen(config.get().listeners().httpPort());
+                }).map(server -> {
+                    http = server;
+                    return null;
+                }), () -> storage.drain().compose(v -> http.close()));
+    }
+
+    /**
+     * The devices' MQTT server. At start nobody is connected yet, whatever the last run left in H2; a stop refuses new
+     * connections, commits and acknowledges what is in flight, then closes the connections.
+     */
+    private Component mqttListener() {
+        return Component.of("MQTT listener", () -> vertx.executeBlocking(() -> {
+            storage.database().markAllDevicesOffline();
+            return null;
+        }).compose(v -> mqtt.listen(config.get().listeners())).map(ports -> {
+            mqttPort = ports[0];
+            mqttTlsPort = ports[1];
+            return null;
+        }), () -> {
+            mqtt.stopAccepting();
+            return storage.drain().compose(v -> mqtt.close());
+        });
+    }
+
     /** Enforces retention once at start and then every {@link #RETENTION_PERIOD}, on a worker. */
-    private void scheduleRetention(RetentionSweeper sweeper) {
+    private Component retention() {
+        RetentionSweeper sweeper = new RetentionSweeper(storage.database(), metrics);
         Runnable sweep = () -> vertx.executeBlocking(() -> {
             Instant now = Instant.now();
             sweeper.sweepDeviceEvents(config.get().retention().deviceEvents(), now);
             sweeper.sweepOrders(config.get().retention().orders(), now);
             sweeper.sweepTouches(config.get().retention().touches(), now);
             return sweeper.sweepZoneVisits(config.get().retention().zoneVisits(), now);
-        }, false)
-                .onFailure(e -> LOG.warn("Retention sweep failed: {}", e.toString()));
-        sweep.run();
-        retentionTimer = vertx.setPeriodic(RETENTION_PERIOD.toMillis(), id -> sweep.run());
-    }
-
-    /**
-     * Rolls the resolver's advertised ids and the touch tokens at slot boundaries on a worker: HMACs for thousands
-     * of sessions never run on an event loop.
-     */
-    private void scheduleResolverRefresh() {
-        resolverTimer = vertx.setPeriodic(AdvertisedIdResolver.REFRESH_INTERVAL_MS, id -> vertx.executeBlocking(() -> {
-            resolver.refresh();
-            touches.refresh();
-            return null;
-        }).onFailure(e -> LOG.warn("Advertised id refresh failed: {}", e.toString())));
+        }, false).onFailure(e -> LOG.warn("Retention sweep failed: {}", e.toString()));
+        long[] timer = {-1};
+        return Component.of("retention", () -> {
+            sweep.run();
+            timer[0] = vertx.setPeriodic(RETENTION_PERIOD.toMillis(), id -> sweep.run());
+        }, () -> vertx.cancelTimer(timer[0]));
     }
 
     private void applyConfig(StoreConfig next) {
@@ -214,32 +242,10 @@ public final class Gateway {
      */
     public synchronized Future<Void> stop() {
         if (stopped == null) {
-            stopped = stopAll();
+            ready = false;
+            stopped = lifecycle.stop().onSuccess(v -> LOG.info("Floorgate stopped"));
         }
         return stopped;
-    }
-
-    private Future<Void> stopAll() {
-        ready = false;
-        if (watcher != null) {
-            watcher.stop();
-        }
-        mqtt.stopAccepting();
-        vertx.cancelTimer(retentionTimer);
-        vertx.cancelTimer(resolverTimer);
-        sessionExpiry.stop();
-        return vertx.executeBlocking(() -> committer.drain().get())
-                .compose(v -> mqtt.close())
-                .compose(v -> http.close())
-                .compose(v -> vertx.undeploy(locationDeployment))
-                .compose(v -> vertx.undeploy(pickupDeployment))
-                .compose(v -> vertx.executeBlocking(() -> {
-                    committer.close();
-                    database.close();
-                    return null;
-                }))
-                .onSuccess(v -> LOG.info("Floorgate stopped"))
-                .mapEmpty();
     }
 
     public int mqttPort() {
@@ -257,7 +263,7 @@ public final class Gateway {
 
     /** The H2 URL; another connection in the same JVM sees the gateway's committed rows. */
     public String jdbcUrl() {
-        return database.jdbcUrl();
+        return storage.database().jdbcUrl();
     }
 
     /** The shopper sessions open now, for the stages that link sightings and orders to them. */
