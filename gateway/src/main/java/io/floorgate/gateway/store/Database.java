@@ -33,7 +33,7 @@ public final class Database implements AutoCloseable {
 
     /** Versioned schema scripts, applied in order, each once; never edit one that has shipped. */
     private static final List<String> MIGRATIONS = List.of("V1__device_events_and_state.sql", "V2__sessions.sql",
-            "V3__zone_visits.sql", "V4__orders.sql", "V5__session_touches.sql");
+            "V3__zone_visits.sql", "V4__orders.sql", "V5__session_touches.sql", "V6__upstream_outbox.sql");
 
     private final String jdbcUrl;
     /** Held open for the gateway's lifetime so H2 never closes the database between connections. */
