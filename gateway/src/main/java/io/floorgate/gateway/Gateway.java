@@ -11,10 +11,12 @@ import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
+import io.floorgate.gateway.ingest.DeviceHealthQuery;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
 import io.floorgate.gateway.ingest.IngestServices;
 import io.floorgate.gateway.ingest.MqttIngestServer;
+import io.floorgate.gateway.ingest.RejectionQuery;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
 import io.floorgate.gateway.linking.SessionDirectory;
 import io.floorgate.gateway.linking.SessionExpiry;
@@ -28,6 +30,7 @@ import io.floorgate.gateway.location.Wayfinder;
 import io.floorgate.gateway.location.ZoneGraphWayfinder;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.pickup.OrderTable;
+import io.floorgate.gateway.pickup.PickupQueueQuery;
 import io.floorgate.gateway.pickup.PickupStage;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
@@ -63,6 +66,9 @@ public final class Gateway {
     private volatile boolean ready;
     private LocationStage location;
     private SessionRegistry sessions;
+    private PickupStage pickup;
+    private IngestMetrics ingestMetrics;
+    private DeviceHealthTracker deviceHealth;
     private MqttIngestServer mqtt;
     private HttpServer http;
     private Future<Void> stopped;
@@ -107,11 +113,12 @@ public final class Gateway {
         location = new LocationStage(resolver, storage.committer(), store, System::currentTimeMillis, metrics);
         sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
                 metrics);
-        PickupStage pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis,
-                metrics);
+        pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics);
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
-        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
-                new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()));
+        ingestMetrics = new IngestMetrics(metrics);
+        deviceHealth = new DeviceHealthTracker(config::get, ingestMetrics, metrics);
+        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, deviceHealth,
+                location, pickup, touches), new ReplayStateLoader(storage.database()));
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));
@@ -278,6 +285,21 @@ public final class Gateway {
     /** Where linked shoppers are and how full each zone is, for the API and the ops page. */
     public LocationQuery locationQuery() {
         return location;
+    }
+
+    /** Every configured device's health, for the ops page. */
+    public DeviceHealthQuery deviceHealthQuery() {
+        return deviceHealth;
+    }
+
+    /** What ingest refused since start, by device and by reason, for the ops page and the upstream summary. */
+    public RejectionQuery rejectionQuery() {
+        return ingestMetrics;
+    }
+
+    /** Every open pickup order as committed, for the ops page. */
+    public PickupQueueQuery pickupQueueQuery() {
+        return pickup;
     }
 
     /** Routes over the current configuration's zones; follows configuration reloads. */
