@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
+import io.floorgate.gateway.api.Authorizer;
 import io.floorgate.gateway.api.PickupRoutes;
+import io.floorgate.gateway.api.StaffAuthenticator;
 import io.floorgate.gateway.config.ConfigWatcher;
 import io.floorgate.gateway.ingest.DeviceHealthQuery;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
@@ -135,7 +138,7 @@ public final class Gateway {
             touches.subscribe(pickup);
             touches.subscribe(location);
         }, () -> { }));
-        components.add(httpListener(pickup, touches));
+        components.add(httpListener(touches));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
@@ -181,16 +184,23 @@ public final class Gateway {
         }
     }
 
-    /** The HTTP endpoints; a stop answers what is committing before the listener closes. */
-    private Component httpListener(PickupStage pickup, TouchLinker touches) {
+    /**
+     * The HTTP endpoints: the API under /api with its JSON errors, health and metrics beside it; a stop answers what
+     * is committing before the listener closes.
+     */
+    private Component httpListener(TouchLinker touches) {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
-                    Router router = Router.router(vertx);
-                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
-                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApi).mount(router);
-                    new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
+                    Router others = Router.router(vertx);
+                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(others);
+                    // Staff sign-in plugs in as the StaffAuthenticator; until then routes for staff admit only
+                    // their other callers.
+                    ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
+                            StaffAuthenticator.NONE), metrics);
+                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
+                    new PickupRoutes(sessions, pickup, touches, metrics).mount(api);
                     return vertx.createHttpServer(new HttpServerOptions().setHost(config.get().listeners().host()))
-                            .requestHandler(router).listen(config.get().listeners().httpPort());
+                            .requestHandler(api.inFrontOf(others)).listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;
                     return null;
