@@ -12,6 +12,7 @@ import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.Authorizer;
 import io.floorgate.gateway.api.PickupRoutes;
+import io.floorgate.gateway.api.PushStreams;
 import io.floorgate.gateway.api.StaffAuthenticator;
 import io.floorgate.gateway.config.ConfigWatcher;
 import io.floorgate.gateway.ingest.DeviceHealthQuery;
@@ -131,14 +132,20 @@ public final class Gateway {
                     .restore(System.currentTimeMillis() - PickupStage.HANDED_OFF_KEPT_MS));
             return null;
         }));
+        PushStreams pushes = new PushStreams(metrics);
         components.add(Component.of("stage subscriptions", () -> {
             // Only once both stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
             location.subscribe(pickup);
             touches.subscribe(pickup);
             touches.subscribe(location);
+            // The push streams tell shoppers and staff of committed pickup steps and kiosk scans, and close a
+            // shopper's streams when the session ends; the HTTP listener opens them.
+            pickup.subscribe(pushes);
+            sessions.subscribe(pushes);
+            touches.subscribe(pushes);
         }, () -> { }));
-        components.add(httpListener(touches));
+        components.add(httpListener(pushes));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
@@ -188,7 +195,7 @@ public final class Gateway {
      * The HTTP endpoints: the API under /api with its JSON errors, health and metrics beside it; a stop answers what
      * is committing before the listener closes.
      */
-    private Component httpListener(TouchLinker touches) {
+    private Component httpListener(PushStreams pushes) {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
                     Router others = Router.router(vertx);
@@ -198,7 +205,7 @@ public final class Gateway {
                     ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
                             StaffAuthenticator.NONE), metrics);
                     new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
-                    new PickupRoutes(sessions, pickup, touches, metrics).mount(api);
+                    new PickupRoutes(pickup, pushes).mount(api);
                     return vertx.createHttpServer(new HttpServerOptions().setHost(config.get().listeners().host()))
                             .requestHandler(api.inFrontOf(others)).listen(config.get().listeners().httpPort());
                 }).map(server -> {

@@ -1,19 +1,14 @@
 package io.floorgate.gateway.api;
 
-import java.time.Instant;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.regex.Pattern;
 
 import io.floorgate.gateway.api.ApiRouter.Body;
-import io.floorgate.gateway.linking.SessionRegistry;
 import io.floorgate.gateway.linking.ShopperSession;
-import io.floorgate.gateway.linking.TouchLinker;
 import io.floorgate.gateway.pickup.Order;
 import io.floorgate.gateway.pickup.OrderReady;
 import io.floorgate.gateway.pickup.PickupRefused;
 import io.floorgate.gateway.pickup.PickupStage;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -47,13 +42,10 @@ public final class PickupRoutes {
     private final PickupStage pickup;
     private final PushStreams streams;
 
-    /** @param touches tells the shopper's stream of kiosk scans */
-    public PickupRoutes(SessionRegistry sessions, PickupStage pickup, TouchLinker touches, MeterRegistry metrics) {
+    /** @param streams the open push streams, subscribed to the stages by the gateway; the routes open and close them */
+    public PickupRoutes(PickupStage pickup, PushStreams streams) {
         this.pickup = pickup;
-        this.streams = new PushStreams(metrics);
-        pickup.subscribe(streams);
-        sessions.subscribe(streams);
-        touches.subscribe(streams);
+        this.streams = streams;
     }
 
     /** Registers the routes; their counting, authentication and error answers are the router's. */
@@ -82,7 +74,7 @@ public final class PickupRoutes {
         OrderReady ready = new OrderReady(orderId, body.requiredText("customerRef", MAX_CUSTOMER_REF_LENGTH),
                 body.requiredText("pickupPointId", MAX_POINT_ID_LENGTH), body.requiredText("code", MAX_CODE_LENGTH));
         pickup.markReady(ready).onSuccess(outcome -> ApiRouter.json(ctx, outcome.created() ? 201 : 200,
-                orderJson(outcome.order()))).onFailure(e -> ctx.fail(refusal(e)));
+                OrderJson.of(outcome.order()))).onFailure(e -> ctx.fail(refusal(e)));
     }
 
     private void handOff(RoutingContext ctx) {
@@ -150,23 +142,7 @@ public final class PickupRoutes {
     }
 
     private static void answer(RoutingContext ctx, Future<Order> step) {
-        step.onSuccess(order -> ApiRouter.json(ctx, 200, orderJson(order))).onFailure(e -> ctx.fail(refusal(e)));
-    }
-
-    static JsonObject orderJson(Order order) {
-        JsonObject json = new JsonObject().put("orderId", order.id()).put("state", order.state().name())
-                .put("pickupPointId", order.pickupPointId()).put("customerRef", order.customerRef())
-                .put("code", order.code()).put("readyAt", Instant.ofEpochMilli(order.readyAtMs()).toString());
-        putTime(json, "onTheWayAt", order.onTheWayAtMs());
-        putTime(json, "arrivedAt", order.arrivedAtMs());
-        putTime(json, "handedOffAt", order.handedOffAtMs());
-        order.etaMinutes().ifPresent(eta -> json.put("etaMinutes", eta));
-        order.sessionId().ifPresent(id -> json.put("linked", true));
-        return json;
-    }
-
-    private static void putTime(JsonObject json, String field, OptionalLong epochMs) {
-        epochMs.ifPresent(ms -> json.put(field, Instant.ofEpochMilli(ms).toString()));
+        step.onSuccess(order -> ApiRouter.json(ctx, 200, OrderJson.of(order))).onFailure(e -> ctx.fail(refusal(e)));
     }
 
     private static Throwable refusal(Throwable failure) {
