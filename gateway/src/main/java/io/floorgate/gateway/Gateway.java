@@ -8,13 +8,19 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
+import io.floorgate.gateway.api.Authorizer;
 import io.floorgate.gateway.api.PickupRoutes;
+import io.floorgate.gateway.api.PushStreams;
+import io.floorgate.gateway.api.StaffAuthenticator;
 import io.floorgate.gateway.config.ConfigWatcher;
+import io.floorgate.gateway.ingest.DeviceHealthQuery;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
 import io.floorgate.gateway.ingest.IngestServices;
 import io.floorgate.gateway.ingest.MqttIngestServer;
+import io.floorgate.gateway.ingest.RejectionQuery;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
 import io.floorgate.gateway.linking.SessionDirectory;
 import io.floorgate.gateway.linking.SessionExpiry;
@@ -28,6 +34,7 @@ import io.floorgate.gateway.location.Wayfinder;
 import io.floorgate.gateway.location.ZoneGraphWayfinder;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.pickup.OrderTable;
+import io.floorgate.gateway.pickup.PickupQueueQuery;
 import io.floorgate.gateway.pickup.PickupStage;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
@@ -63,6 +70,9 @@ public final class Gateway {
     private volatile boolean ready;
     private LocationStage location;
     private SessionRegistry sessions;
+    private PickupStage pickup;
+    private IngestMetrics ingestMetrics;
+    private DeviceHealthTracker deviceHealth;
     private MqttIngestServer mqtt;
     private HttpServer http;
     private Future<Void> stopped;
@@ -107,11 +117,12 @@ public final class Gateway {
         location = new LocationStage(resolver, storage.committer(), store, System::currentTimeMillis, metrics);
         sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
                 metrics);
-        PickupStage pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis,
-                metrics);
+        pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics);
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
-        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
-                new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()));
+        ingestMetrics = new IngestMetrics(metrics);
+        deviceHealth = new DeviceHealthTracker(config::get, ingestMetrics, metrics);
+        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, deviceHealth,
+                location, pickup, touches), new ReplayStateLoader(storage.database()));
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));
@@ -121,14 +132,20 @@ public final class Gateway {
                     .restore(System.currentTimeMillis() - PickupStage.HANDED_OFF_KEPT_MS));
             return null;
         }));
+        PushStreams pushes = new PushStreams(metrics);
         components.add(Component.of("stage subscriptions", () -> {
             // Only once both stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
             location.subscribe(pickup);
             touches.subscribe(pickup);
             touches.subscribe(location);
+            // The push streams tell shoppers and staff of committed pickup steps and kiosk scans, and close a
+            // shopper's streams when the session ends; the HTTP listener opens them.
+            pickup.subscribe(pushes);
+            sessions.subscribe(pushes);
+            touches.subscribe(pushes);
         }, () -> { }));
-        components.add(httpListener(pickup, touches));
+        components.add(httpListener(pushes));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
@@ -174,16 +191,23 @@ public final class Gateway {
         }
     }
 
-    /** The HTTP endpoints; a stop answers what is committing before the listener closes. */
-    private Component httpListener(PickupStage pickup, TouchLinker touches) {
+    /**
+     * The HTTP endpoints: the API under /api with its JSON errors, health and metrics beside it; a stop answers what
+     * is committing before the listener closes.
+     */
+    private Component httpListener(PushStreams pushes) {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
-                    Router router = Router.router(vertx);
-                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
-                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApi).mount(router);
-                    new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
+                    Router others = Router.router(vertx);
+                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(others);
+                    // Staff sign-in plugs in as the StaffAuthenticator; until then routes for staff admit only
+                    // their other callers.
+                    ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
+                            StaffAuthenticator.NONE), metrics);
+                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
+                    new PickupRoutes(pickup, pushes).mount(api);
                     return vertx.createHttpServer(new HttpServerOptions().setHost(config.get().listeners().host()))
-                            .requestHandler(router).listen(config.get().listeners().httpPort());
+                            .requestHandler(api.inFrontOf(others)).listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;
                     return null;
@@ -278,6 +302,21 @@ public final class Gateway {
     /** Where linked shoppers are and how full each zone is, for the API and the ops page. */
     public LocationQuery locationQuery() {
         return location;
+    }
+
+    /** Every configured device's health, for the ops page. */
+    public DeviceHealthQuery deviceHealthQuery() {
+        return deviceHealth;
+    }
+
+    /** What ingest refused since start, by device and by reason, for the ops page and the upstream summary. */
+    public RejectionQuery rejectionQuery() {
+        return ingestMetrics;
+    }
+
+    /** Every open pickup order as committed, for the ops page. */
+    public PickupQueueQuery pickupQueueQuery() {
+        return pickup;
     }
 
     /** Routes over the current configuration's zones; follows configuration reloads. */
