@@ -185,7 +185,7 @@ public final class Gateway {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
                     Router router = Router.router(vertx);
-                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
+                    new HealthAndMetricsRoutes(metrics, () -> ready, storage.health()).mount(router);
                     new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApi).mount(router);
                     new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
                     return vertx.createHttpServer(new HttpServerOptions().setHost(config.get().listeners().host()))
