@@ -1,8 +1,6 @@
 package io.floorgate.gateway;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,7 +55,6 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    private static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
 
     private final Vertx vertx;
     private final GatewaySettings settings;
@@ -114,15 +111,24 @@ public final class Gateway {
     /** Everything after storage, in the order it starts. */
     private List<Component> components() {
         StoreConfig store = config.get();
+        RetentionSweeper retention = new RetentionSweeper(vertx, storage.database(), metrics);
         location = new LocationStage(resolver, storage.committer(), store, System::currentTimeMillis, metrics);
+        // By entry: a visit still open after the whole retention period is as stale as a closed one.
+        retention.register("zone_visit", "entered_at", () -> config.get().retention().zoneVisits());
         sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
                 metrics);
+        retention.register("shopper_session", "ended_at", () -> config.get().retention().sessions());
         pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics);
+        // By readiness: an order ready longer ago than the whole retention period is done with, whatever its state.
+        retention.register("pickup_order", "ready_at", () -> config.get().retention().orders());
+        retention.register("pickup_step", "at", () -> config.get().retention().orders());
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
+        retention.register("session_touch", "at", () -> config.get().retention().touches());
         ingestMetrics = new IngestMetrics(metrics);
         deviceHealth = new DeviceHealthTracker(config::get, ingestMetrics, metrics);
         mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, deviceHealth,
                 location, pickup, touches), new ReplayStateLoader(storage.database()));
+        retention.register("device_event", "received_at", () -> config.get().retention().deviceEvents());
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));
@@ -151,7 +157,7 @@ public final class Gateway {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
             components.add(Component.of("configuration watcher", watcher::start, watcher::stop));
         });
-        components.add(retention());
+        components.add(retention);
         return components;
     }
 
@@ -161,7 +167,7 @@ public final class Gateway {
      */
     private Component sessions(TouchLinker touches) {
         SessionTable table = new SessionTable(storage.database());
-        SessionExpiry expiry = new SessionExpiry(vertx, sessions, table, () -> config.get().retention().sessions());
+        SessionExpiry expiry = new SessionExpiry(vertx, sessions, table);
         long[] refreshTimer = {-1};
         return Component.of("shopper sessions", () -> vertx.executeBlocking(() -> table.restore(
                 System.currentTimeMillis(), config.get().sessions().inactivityTimeout())).map(restored -> {
@@ -199,7 +205,7 @@ public final class Gateway {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
                     Router others = Router.router(vertx);
-                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(others);
+                    new HealthAndMetricsRoutes(metrics, () -> ready, storage.health()).mount(others);
                     // Staff sign-in plugs in as the StaffAuthenticator; until then routes for staff admit only
                     // their other callers.
                     ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
@@ -230,23 +236,6 @@ public final class Gateway {
             mqtt.stopAccepting();
             return storage.drain().compose(v -> mqtt.close());
         });
-    }
-
-    /** Enforces retention once at start and then every {@link #RETENTION_PERIOD}, on a worker. */
-    private Component retention() {
-        RetentionSweeper sweeper = new RetentionSweeper(storage.database(), metrics);
-        Runnable sweep = () -> vertx.executeBlocking(() -> {
-            Instant now = Instant.now();
-            sweeper.sweepDeviceEvents(config.get().retention().deviceEvents(), now);
-            sweeper.sweepOrders(config.get().retention().orders(), now);
-            sweeper.sweepTouches(config.get().retention().touches(), now);
-            return sweeper.sweepZoneVisits(config.get().retention().zoneVisits(), now);
-        }, false).onFailure(e -> LOG.warn("Retention sweep failed: {}", e.toString()));
-        long[] timer = {-1};
-        return Component.of("retention", () -> {
-            sweep.run();
-            timer[0] = vertx.setPeriodic(RETENTION_PERIOD.toMillis(), id -> sweep.run());
-        }, () -> vertx.cancelTimer(timer[0]));
     }
 
     private void applyConfig(StoreConfig next) {
