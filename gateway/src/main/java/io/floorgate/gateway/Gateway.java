@@ -32,6 +32,7 @@ import io.floorgate.gateway.pickup.PickupStage;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
+import io.floorgate.gateway.upstream.Forwarder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -114,6 +115,9 @@ public final class Gateway {
                 new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()));
 
         List<Component> components = new ArrayList<>();
+        // First: its start moves the outbox's seq past any restored backup's before a stage writes to the outbox.
+        components.add(new Forwarder(vertx, storage.database(), storage.committer(), store, System::currentTimeMillis,
+                metrics));
         components.add(sessions(touches));
         components.add(new DeployedStage(vertx, "location stage", location, () -> null));
         components.add(new DeployedStage(vertx, "pickup stage", pickup, () -> {
