@@ -37,6 +37,7 @@ import io.floorgate.gateway.pickup.PickupStage;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
+import io.floorgate.gateway.upstream.Forwarder;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -131,6 +132,9 @@ public final class Gateway {
         retention.register("device_event", "received_at", () -> config.get().retention().deviceEvents());
 
         List<Component> components = new ArrayList<>();
+        // First: its start moves the outbox's seq past any restored backup's before a stage writes to the outbox.
+        components.add(new Forwarder(vertx, storage.database(), storage.committer(), store, System::currentTimeMillis,
+                metrics));
         components.add(sessions(touches));
         components.add(new DeployedStage(vertx, "location stage", location, () -> null));
         components.add(new DeployedStage(vertx, "pickup stage", pickup, () -> {
