@@ -96,6 +96,33 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     /**
+     * Queues writes that belong together (a pickup step and the upstream event reporting it): they are committed in
+     * one transaction, never split across batches, and a failure fails them all. They take one place in the queue;
+     * the listener runs once, on {@code context}, for all of them.
+     *
+     * @return false when the queue is full: none was queued, the caller applies back-pressure
+     */
+    public boolean offer(List<StoreWrite> writes, Context context, CommitListener listener) {
+        return offer(new Together(List.copyOf(writes)), context, listener);
+    }
+
+    /**
+     * Writes queued as one: travels as a single {@link Pending}, so the batch gathering and the one-by-one fallback
+     * never separate them; {@link #rows} unpacks it when binding. Never bound itself.
+     */
+    private record Together(List<StoreWrite> writes) implements StoreWrite {
+        @Override
+        public String sql() {
+            throw new UnsupportedOperationException("bound write by write");
+        }
+
+        @Override
+        public void bind(PreparedStatement statement) {
+            throw new UnsupportedOperationException("bound write by write");
+        }
+    }
+
+    /**
      * Queues a barrier: its listener runs once every write queued before it is committed. A duplicate of
      * an event still waiting for its commit is acknowledged this way, never before the original is durable.
      */
@@ -299,11 +326,7 @@ public final class GroupCommitter implements AutoCloseable {
     private static int writeBatch(Statements st, List<Pending> batch, boolean onKeyCollision) throws SQLException {
         int writes = 0;
         PreparedStatement open = null;
-        for (Pending p : batch) {
-            StoreWrite write = p.write();
-            if (write == null) {
-                continue;
-            }
+        for (StoreWrite write : rows(batch)) {
             String fallback = write.sqlOnKeyCollision();
             PreparedStatement statement = st.of(onKeyCollision && fallback != null ? fallback : write.sql());
             if (statement != open) {
@@ -320,6 +343,19 @@ public final class GroupCommitter implements AutoCloseable {
             open.executeBatch();
         }
         return writes;
+    }
+
+    /** The batch's writes in order, barriers left out and writes queued together unpacked. */
+    private static List<StoreWrite> rows(List<Pending> batch) {
+        List<StoreWrite> rows = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            if (p.write() instanceof Together together) {
+                rows.addAll(together.writes());
+            } else if (p.write() != null) {
+                rows.add(p.write());
+            }
+        }
+        return rows;
     }
 
     /**
