@@ -32,6 +32,8 @@ import io.floorgate.gateway.pickup.PickupStage;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
+import io.floorgate.gateway.upstream.LiveEvents;
+import io.floorgate.gateway.upstream.Pseudonyms;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,6 +61,8 @@ public final class Gateway {
     private final AdvertisedIdResolver resolver = new AdvertisedIdResolver(System::currentTimeMillis);
     private final Lifecycle lifecycle = new Lifecycle();
     private final Storage storage;
+    /** Keyed once at start: a reloaded hashKey would make one shopper two to the chain, so it waits for a restart. */
+    private final Pseudonyms pseudonyms;
     private volatile Wayfinder wayfinder;
     private volatile boolean ready;
     private LocationStage location;
@@ -74,6 +78,7 @@ public final class Gateway {
         this.settings = settings;
         this.config = new AtomicReference<>(settings.config());
         this.wayfinder = new ZoneGraphWayfinder(settings.config());
+        this.pseudonyms = new Pseudonyms(settings.config().upstream().hashKey());
         this.storage = new Storage(vertx, settings.dataDir(), settings.config().ingest(), settings.fsyncOnCommit(),
                 metrics);
     }
@@ -107,11 +112,14 @@ public final class Gateway {
         location = new LocationStage(resolver, storage.committer(), store, System::currentTimeMillis, metrics);
         sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
                 metrics);
+        LiveEvents liveEvents = new LiveEvents(pseudonyms);
         PickupStage pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis,
-                metrics);
+                metrics, liveEvents);
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
-        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
-                new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()));
+        IngestMetrics ingestMetrics = new IngestMetrics(metrics);
+        DeviceHealthTracker health = new DeviceHealthTracker(metrics);
+        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, health,
+                location, List.of(pickup), touches, liveEvents), new ReplayStateLoader(storage.database()));
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));

@@ -1,5 +1,6 @@
 package io.floorgate.gateway.ingest;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,6 +83,16 @@ public final class DeviceHealthTracker {
     private long lastSeenMs(String deviceId, long fallback) {
         AtomicLong slot = lastSeen.get(deviceId);
         return slot == null ? fallback : slot.get();
+    }
+
+    boolean isOnline(String deviceId) {
+        DeviceHealth health = devices.get(deviceId);
+        return health != null && health.online();
+    }
+
+    /** Every device heard since the start (a configured device never heard is not here), as of now. */
+    public List<DeviceHealth> devices() {
+        return List.copyOf(devices.values());
     }
 
     public int connectedCount() {

@@ -1,6 +1,7 @@
 package io.floorgate.gateway.ingest;
 
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,7 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class IngestMetrics {
 
-    static final String UNKNOWN_DEVICE = "unknown";
+    public static final String UNKNOWN_DEVICE = "unknown";
     private static final int QOS_LEVELS = 3;
 
     private final MeterRegistry registry;
@@ -62,6 +63,17 @@ public final class IngestMetrics {
                 .description("Device connections and messages refused")
                 .tag("reason", reason.label()).tag("device", device)
                 .register(registry)).increment();
+    }
+
+    /**
+     * Refusals so far, by reason and device label (a configured device id or {@code unknown}), for the summaries
+     * and the storm watch, which take differences between two reads.
+     */
+    public Map<Rejection, Map<String, Long>> rejectedSoFar() {
+        Map<Rejection, Map<String, Long>> counts = new EnumMap<>(Rejection.class);
+        rejected.forEach((reason, byDevice) -> byDevice.forEach((device, counter) -> counts
+                .computeIfAbsent(reason, r -> new HashMap<>()).put(device, (long) counter.count())));
+        return counts;
     }
 
     static String kindLabel(DeviceKind kind) {
