@@ -32,6 +32,7 @@ import io.floorgate.gateway.pickup.PickupStage;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
+import io.floorgate.gateway.summary.SummaryStage;
 import io.floorgate.gateway.upstream.LiveEvents;
 import io.floorgate.gateway.upstream.Pseudonyms;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -118,8 +119,11 @@ public final class Gateway {
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
         IngestMetrics ingestMetrics = new IngestMetrics(metrics);
         DeviceHealthTracker health = new DeviceHealthTracker(metrics);
+        SummaryStage summary = new SummaryStage(storage.committer(), config::get, new SummaryStage.Sources(sessions,
+                location, health::devices, ingestMetrics::rejectedSoFar), pseudonyms, liveEvents,
+                System::currentTimeMillis, metrics);
         mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, health,
-                location, List.of(pickup), touches, liveEvents), new ReplayStateLoader(storage.database()));
+                location, List.of(pickup, summary), touches, liveEvents), new ReplayStateLoader(storage.database()));
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));
@@ -129,12 +133,17 @@ public final class Gateway {
                     .restore(System.currentTimeMillis() - PickupStage.HANDED_OFF_KEPT_MS));
             return null;
         }));
+        components.add(new DeployedStage(vertx, "summary stage", summary, () -> null));
         components.add(Component.of("stage subscriptions", () -> {
-            // Only once both stages are deployed: each hands what it is told to its own context.
+            // Only once the stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
             location.subscribe(pickup);
             touches.subscribe(pickup);
             touches.subscribe(location);
+            sessions.subscribe(summary);
+            location.subscribe(summary);
+            pickup.subscribe(summary);
+            touches.subscribe(summary);
         }, () -> { }));
         components.add(httpListener(pickup, touches));
         components.add(mqttListener());
