@@ -27,6 +27,7 @@ import io.floorgate.gateway.testing.AppClient;
 import io.floorgate.gateway.testing.RunningGateway;
 import io.floorgate.gateway.testing.Shoppers;
 import io.floorgate.gateway.testing.TestDevice;
+import io.floorgate.gateway.testing.TestStore;
 import io.floorgate.gateway.upstream.OutboxPriority;
 import io.floorgate.gateway.upstream.Pseudonyms;
 import io.floorgate.proto.v1.BeaconSightings;
@@ -227,6 +228,37 @@ class UpstreamSummaryEndToEndTest {
         assertThat(bodies).anyMatch(b -> indexOf(b, pseudonyms.order(ORDER).toByteArray()) >= 0);
         assertThat(bodies).noneMatch(b -> indexOf(b, pseudonyms.customer(BOB_REF).toByteArray()) >= 0);
         assertThat(bodies).noneMatch(b -> indexOf(b, pseudonyms.session(bob.session().id()).toByteArray()) >= 0);
+    }
+
+    @Test
+    void deviceOffline_whenADeviceDisconnects_thenReportedOnce_butNotWhenTheGatewayStops(@TempDir Path ownDir)
+            throws Exception {
+        StoreConfig store = TestStore.config();
+        try (RunningGateway gw = RunningGateway.start(store, ownDir)) {
+            TestDevice staying = TestDevice.connect(gw.mqttUri(), TestStore.BLE);
+            TestDevice leaving = TestDevice.connect(gw.mqttUri(), TestStore.BLE_2);
+            leaving.publishTo(TestDevice.topic(TestStore.BLE_2, "status"), "offline".getBytes(StandardCharsets.UTF_8),
+                    1).waitForCompletion(WAIT.toMillis());
+            leaving.close();
+            await().atMost(WAIT).until(() -> gw.count("SELECT COUNT(*) FROM upstream_outbox WHERE priority = "
+                    + OutboxPriority.EVENT.column()) == 1);
+            assertThat(staying.isConnected()).isTrue();
+            gw.stop();
+            staying.close();
+        }
+        try (RunningGateway again = RunningGateway.start(store, ownDir)) {
+            List<UpstreamEvent> stored = new ArrayList<>();
+            try (Connection c = DriverManager.getConnection(again.gateway().jdbcUrl(), "floorgate", "");
+                 Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT body FROM upstream_outbox WHERE priority = "
+                         + OutboxPriority.EVENT.column())) {
+                while (rs.next()) {
+                    stored.add(UpstreamEvent.parseFrom(rs.getBytes(1)));
+                }
+            }
+            assertThat(stored).as("the last will and the close are one going offline; the stop is none")
+                    .extracting(e -> e.getDeviceOffline().getDeviceId()).containsExactly(TestStore.BLE_2);
+        }
     }
 
     /** The session's ids in every form the gateway received or handed out. */
