@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import io.floorgate.gateway.ingest.DeviceHealth;
 import io.floorgate.gateway.testing.Events;
 import io.floorgate.gateway.testing.RunningGateway;
 import io.floorgate.gateway.testing.TestDevice;
@@ -18,10 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * {@code /health/*}, {@code /metrics}, the {@code device_state} table and the device health read view, as an
- * operator reads them.
- */
+/** {@code /health/*}, {@code /metrics} and the {@code device_state} table, as an operator reads them. */
 class HealthAndMetricsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
@@ -103,7 +99,7 @@ class HealthAndMetricsTest {
             assertThat(gateway.count("SELECT boot_id FROM device_state WHERE device_id = 'ble-1'")).isEqualTo(BOOT_ID);
             assertThat(gateway.metric("floorgate_ingest_accepted_total",
                     "kind", "ble-receiver", "channel", "health", "qos", "1")).isEqualTo(1);
-            DeviceHealth health = gateway.gateway().deviceHealthQuery().device(TestStore.BLE).orElseThrow();
+            var health = gateway.gateway().deviceHealthQuery().device(TestStore.BLE).orElseThrow();
             assertThat(health.online()).isTrue();
             assertThat(health.batteryPct()).hasValue(BATTERY_PCT);
             assertThat(health.bootId()).hasValue(BOOT_ID);
