@@ -11,6 +11,7 @@ import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
+import io.floorgate.gateway.ingest.DeviceCommands;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
 import io.floorgate.gateway.ingest.IngestServices;
@@ -111,7 +112,8 @@ public final class Gateway {
                 metrics);
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
         mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
-                new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()));
+                new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()),
+                metrics);
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));
@@ -273,6 +275,11 @@ public final class Gateway {
 
     public StoreConfig config() {
         return config.get();
+    }
+
+    /** Identify, reboot and the like, sent to the connected devices; and what they answered. */
+    public DeviceCommands deviceCommands() {
+        return mqtt.commands();
     }
 
     /** Where linked shoppers are and how full each zone is, for the API and the ops page. */

@@ -1,7 +1,9 @@
 package io.floorgate.gateway.ingest;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,10 +24,15 @@ public final class DeviceHealthTracker {
     private final Map<String, AtomicLong> lastSeen = new ConcurrentHashMap<>();
     /** Kept alongside the map so that admitting a connection does not walk every device. */
     private final AtomicInteger online = new AtomicInteger();
+    private final List<DeviceHealthListener> listeners = new CopyOnWriteArrayList<>();
 
     public DeviceHealthTracker(MeterRegistry metrics) {
         Gauge.builder("floorgate.devices.connected", this, DeviceHealthTracker::connectedCount)
                 .description("Devices with an open MQTT connection").register(metrics);
+    }
+
+    public void subscribe(DeviceHealthListener listener) {
+        listeners.add(listener);
     }
 
     DeviceStateRow connected(String deviceId, long nowMs) {
@@ -38,10 +45,12 @@ public final class DeviceHealthTracker {
                     : new DeviceHealth(id, true, nowMs, old.bootId(), old.batteryPct(), old.firmware());
         });
         seen(deviceId, nowMs);
+        listeners.forEach(l -> l.online(deviceId, nowMs));
         return DeviceStateRow.presence(deviceId, true, nowMs);
     }
 
-    DeviceStateRow disconnected(String deviceId, long nowMs) {
+    /** @param expected the device said DISCONNECT or "offline" itself, see {@link DeviceHealthListener#offline} */
+    DeviceStateRow disconnected(String deviceId, long nowMs, boolean expected) {
         long last = lastSeenMs(deviceId, nowMs);
         devices.computeIfPresent(deviceId, (id, old) -> {
             if (old.online()) {
@@ -49,19 +58,21 @@ public final class DeviceHealthTracker {
             }
             return new DeviceHealth(id, false, last, old.bootId(), old.batteryPct(), old.firmware());
         });
+        listeners.forEach(l -> l.offline(deviceId, nowMs, expected));
         return DeviceStateRow.presence(deviceId, false, last);
     }
 
     DeviceStateRow heartbeat(Heartbeat hb, long nowMs) {
         Integer battery = hb.hasBatteryPct() ? hb.getBatteryPct() : null;
         String firmware = hb.getFirmware().isEmpty() ? null : hb.getFirmware();
-        devices.compute(hb.getDeviceId(), (id, old) -> {
+        DeviceHealth health = devices.compute(hb.getDeviceId(), (id, old) -> {
             if (old == null || !old.online()) {
                 online.incrementAndGet();
             }
             return new DeviceHealth(id, true, nowMs, hb.getBootId(), battery, firmware);
         });
         seen(hb.getDeviceId(), nowMs);
+        listeners.forEach(l -> l.heartbeat(health));
         return new DeviceStateRow(hb.getDeviceId(), true, nowMs, hb.getBootId(), battery, firmware, hb.getUptimeS(),
                 hb.hasWifiRssiDbm() ? hb.getWifiRssiDbm() : null);
     }
