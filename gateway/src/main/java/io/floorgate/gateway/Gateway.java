@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.alerts.AlertStage;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
@@ -59,6 +60,7 @@ public final class Gateway {
     private final AtomicReference<StoreConfig> config;
     private final AdvertisedIdResolver resolver = new AdvertisedIdResolver(System::currentTimeMillis);
     private final Lifecycle lifecycle = new Lifecycle();
+    private final AlertStage alerts = new AlertStage(System::currentTimeMillis, metrics);
     private final Storage storage;
     private volatile Wayfinder wayfinder;
     private volatile boolean ready;
@@ -111,9 +113,10 @@ public final class Gateway {
         PickupStage pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis,
                 metrics);
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
-        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
-                new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()),
-                metrics);
+        IngestMetrics ingestMetrics = new IngestMetrics(metrics);
+        DeviceHealthTracker health = new DeviceHealthTracker(metrics);
+        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics,
+                health, location, pickup, touches), new ReplayStateLoader(storage.database()), metrics);
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));
@@ -129,6 +132,12 @@ public final class Gateway {
             location.subscribe(pickup);
             touches.subscribe(pickup);
             touches.subscribe(location);
+        }, () -> { }));
+        components.add(new DeployedStage(vertx, "alert stage", alerts, () -> null));
+        components.add(Component.of("alert subscriptions", () -> {
+            health.subscribe(alerts);
+            ingestMetrics.subscribe(alerts.rejections());
+            pickup.subscribe(alerts);
         }, () -> { }));
         components.add(httpListener(pickup, touches));
         components.add(mqttListener());
@@ -275,6 +284,11 @@ public final class Gateway {
 
     public StoreConfig config() {
         return config.get();
+    }
+
+    /** The store's alerts: read them, acknowledge them, listen to them; raise and clear the uplink backlog. */
+    public AlertStage alerts() {
+        return alerts;
     }
 
     /** Identify, reboot and the like, sent to the connected devices; and what they answered. */
