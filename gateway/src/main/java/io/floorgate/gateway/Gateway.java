@@ -12,6 +12,7 @@ import io.floorgate.gateway.alerts.AlertStage;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
+import io.floorgate.gateway.config.ReloadResult;
 import io.floorgate.gateway.ingest.DeviceCommands;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
@@ -64,6 +65,8 @@ public final class Gateway {
     private final Storage storage;
     private volatile Wayfinder wayfinder;
     private volatile boolean ready;
+    /** Null when the gateway was started without a configuration file. */
+    private volatile ConfigWatcher configWatcher;
     private LocationStage location;
     private SessionRegistry sessions;
     private MqttIngestServer mqtt;
@@ -142,7 +145,8 @@ public final class Gateway {
         components.add(httpListener(pickup, touches));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
-            ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
+            ConfigWatcher watcher = new ConfigWatcher(vertx, file, config::get, this::applyConfig, metrics);
+            configWatcher = watcher;
             components.add(Component.of("configuration watcher", watcher::start, watcher::stop));
         });
         components.add(retention());
@@ -284,6 +288,14 @@ public final class Gateway {
 
     public StoreConfig config() {
         return config.get();
+    }
+
+    /** Reads the store file again now and applies it if it changed and is valid: the admin's "reload". */
+    public Future<ReloadResult> reloadConfig() {
+        ConfigWatcher watcher = configWatcher;
+        return watcher == null ? Future.succeededFuture(ReloadResult.refused(List.of(
+                "the gateway was started without a configuration file; there is nothing to reload")))
+                : watcher.reloadNow();
     }
 
     /** The store's alerts: read them, acknowledge them, listen to them; raise and clear the uplink backlog. */
