@@ -89,6 +89,23 @@ class DeviceCommandsEndToEndTest {
     }
 
     @Test
+    void send_whenDeviceNeverAcknowledges_thenTimeoutAfterTheAckTimeout() throws Exception {
+        try (TestDevice receiver = TestDevice.connect(gw.mqttUri(), TestStore.BLE)) {
+            // Paho then sends PUBACK only when told to, and this test never tells it
+            receiver.client().setManualAcks(true);
+            receiver.subscribe("commands");
+
+            CommandOutcome outcome = await(commands.send(TestStore.BLE, new Command.Identify(3)));
+
+            assertThat(outcome.status()).isEqualTo(CommandStatus.TIMEOUT);
+            assertThat(receiver.received()).hasSize(1);
+            assertThat(commands.report(outcome.commandId()).failed()).isTrue();
+            assertThat(gw.metric("floorgate_device_commands_total", "kind", "identify", "result", "timeout"))
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
     void send_whenDeviceIsNotConnected_thenNotConnectedAtOnce() {
         CommandOutcome outcome = await(commands.send(TestStore.NFC, new Command.Identify(5)));
 

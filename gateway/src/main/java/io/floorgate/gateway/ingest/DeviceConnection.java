@@ -412,7 +412,9 @@ final class DeviceConnection {
         held.clear();
         commands.closed();
         if (ledger.release(this)) {
-            write(services.health().disconnected(device.id(), System.currentTimeMillis(), disconnectedCleanly), null);
+            // The gateway closing every connection as it stops is no device's fault.
+            boolean expected = disconnectedCleanly || stopping.getAsBoolean();
+            write(services.health().disconnected(device.id(), System.currentTimeMillis(), expected), null);
         }
         LOG.debug("Device {} disconnected", device.id());
     }
