@@ -21,6 +21,18 @@ class AlertBookTest {
         assertThat(alert.raisedAtMs()).isEqualTo(1_000);
         assertThat(alert.acknowledgement()).isEmpty();
         assertThat(book.open()).containsExactly(alert);
+        assertThat(metrics.counter("floorgate.alerts.raised", "kind", "device-offline").count()).isEqualTo(1);
+    }
+
+    @Test
+    void openSubjects_whenAlertsOfSeveralKindsAreOpen_thenOnlyThoseOfTheKindAsked() {
+        book.raise(AlertKind.FLOOD, "ble-1", "flood");
+        book.raise(AlertKind.FLOOD, "ble-2", "flood");
+        book.raise(AlertKind.DEVICE_OFFLINE, "ble-3", "lost");
+        book.clear(AlertKind.FLOOD, "ble-2");
+
+        assertThat(book.openSubjects(AlertKind.FLOOD)).containsExactly("ble-1");
+        assertThat(book.openSubjects(AlertKind.LOW_BATTERY)).isEmpty();
     }
 
     @Test

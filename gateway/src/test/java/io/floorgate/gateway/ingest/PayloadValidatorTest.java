@@ -97,6 +97,7 @@ class PayloadValidatorTest {
                 .isEqualTo(Rejection.INVALID_EVENT);
         assertThat(reasonFor(Events.commandResult("d-1", 9, 1, "c".repeat(64), true), "d-1", DeviceKind.KIOSK))
                 .isNull();
+        assertThat(reasonFor(Events.commandResult("d-1", 9, 1, "c", true), "d-1", DeviceKind.KIOSK)).isNull();
         assertThat(reasonFor(Events.commandResult("d-1", 9, 1, "c".repeat(65), true), "d-1", DeviceKind.KIOSK))
                 .isEqualTo(Rejection.INVALID_EVENT);
         DeviceEvent.Builder longest = Events.commandResult("d-1", 9, 1, "c-1", false);
