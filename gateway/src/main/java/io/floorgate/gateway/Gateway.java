@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.alerts.AlertStage;
 import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.Authorizer;
@@ -13,6 +14,8 @@ import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.api.PushStreams;
 import io.floorgate.gateway.api.StaffAuthenticator;
 import io.floorgate.gateway.config.ConfigWatcher;
+import io.floorgate.gateway.config.ReloadResult;
+import io.floorgate.gateway.ingest.DeviceCommands;
 import io.floorgate.gateway.ingest.DeviceHealthQuery;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
@@ -66,11 +69,14 @@ public final class Gateway {
     private final AtomicReference<StoreConfig> config;
     private final AdvertisedIdResolver resolver = new AdvertisedIdResolver(System::currentTimeMillis);
     private final Lifecycle lifecycle = new Lifecycle();
+    private final AlertStage alerts = new AlertStage(System::currentTimeMillis, metrics);
     private final Storage storage;
     /** Keyed once at start: a reloaded hashKey would make one shopper two to the chain, so it waits for a restart. */
     private final Pseudonyms pseudonyms;
     private volatile Wayfinder wayfinder;
     private volatile boolean ready;
+    /** Null when the gateway was started without a configuration file. */
+    private volatile ConfigWatcher configWatcher;
     private LocationStage location;
     private SessionRegistry sessions;
     private PickupStage pickup;
@@ -139,7 +145,8 @@ public final class Gateway {
                 location, deviceHealth::devices, ingestMetrics::rejectedSoFar), pseudonyms, liveEvents,
                 System::currentTimeMillis, metrics);
         mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, deviceHealth,
-                location, List.of(pickup, summary), touches, liveEvents), new ReplayStateLoader(storage.database()));
+                location, List.of(pickup, summary), touches, liveEvents), new ReplayStateLoader(storage.database()),
+                metrics);
         retention.register("device_event", "received_at", () -> config.get().retention().deviceEvents());
 
         List<Component> components = new ArrayList<>();
@@ -171,10 +178,17 @@ public final class Gateway {
             sessions.subscribe(pushes);
             touches.subscribe(pushes);
         }, () -> { }));
+        components.add(new DeployedStage(vertx, "alert stage", alerts, () -> null));
+        components.add(Component.of("alert subscriptions", () -> {
+            deviceHealth.subscribe(alerts);
+            ingestMetrics.subscribe(alerts.rejections());
+            pickup.subscribe(alerts);
+        }, () -> { }));
         components.add(httpListener(pushes));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
-            ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
+            ConfigWatcher watcher = new ConfigWatcher(vertx, file, config::get, this::applyConfig, metrics);
+            configWatcher = watcher;
             components.add(Component.of("configuration watcher", watcher::start, watcher::stop));
         });
         components.add(retention);
@@ -306,6 +320,24 @@ public final class Gateway {
 
     public StoreConfig config() {
         return config.get();
+    }
+
+    /** Reads the store file again now and applies it if it changed and is valid: the admin's "reload". */
+    public Future<ReloadResult> reloadConfig() {
+        ConfigWatcher watcher = configWatcher;
+        return watcher == null ? Future.succeededFuture(ReloadResult.refused(List.of(
+                "the gateway was started without a configuration file; there is nothing to reload")))
+                : watcher.reloadNow();
+    }
+
+    /** The store's alerts: read them, acknowledge them, listen to them; raise and clear the uplink backlog. */
+    public AlertStage alerts() {
+        return alerts;
+    }
+
+    /** Identify, reboot and the like, sent to the connected devices; and what they answered. */
+    public DeviceCommands deviceCommands() {
+        return mqtt.commands();
     }
 
     /** Where linked shoppers are and how full each zone is, for the API and the ops page. */

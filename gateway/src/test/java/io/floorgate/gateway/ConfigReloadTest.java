@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import io.floorgate.config.ConfigException;
 import io.floorgate.config.StoreConfigLoader;
+import io.floorgate.gateway.config.ReloadResult;
 import io.floorgate.gateway.testing.ConnectAttempt;
 import io.floorgate.gateway.testing.Events;
 import io.floorgate.gateway.testing.RunningGateway;
@@ -110,6 +111,20 @@ class ConfigReloadTest {
                 .isEqualTo(REASON_CODE_NOT_AUTHORIZED);
         assertThat(gateway.gateway().config().devicesById()).containsKeys(TestStore.BLE, TestStore.NFC, TestStore.KIOSK)
                 .doesNotContainKey(TestStore.BLE_2);
+    }
+
+    @Test
+    void reloadConfig_whenAdminAsksAfterAnEdit_thenAnswersAppliedOrUnchangedAndTheEditIsInForce() throws Exception {
+        assertThat(RunningGateway.await(gateway.gateway().reloadConfig()).outcome())
+                .isEqualTo(ReloadResult.Outcome.UNCHANGED);
+
+        rewrite(rotatedYaml());
+        ReloadResult result = RunningGateway.await(gateway.gateway().reloadConfig());
+
+        // the watcher's own poll may have applied the edit first: then the button's reload finds it in force
+        assertThat(result.outcome()).isIn(ReloadResult.Outcome.APPLIED, ReloadResult.Outcome.UNCHANGED);
+        assertThat(gateway.gateway().config().devicesById()).doesNotContainKey(TestStore.BLE_2);
+        assertThat(gateway.metric("floorgate_config_reloads_total", "result", "applied")).isEqualTo(1);
     }
 
     /** A QoS 1 sighting from ble-1: PUBACK arrives, and by then the row is in H2. */

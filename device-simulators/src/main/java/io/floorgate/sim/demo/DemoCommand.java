@@ -53,6 +53,15 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
     private long seed;
 
+    @Option(names = "--outage-every", converter = DurationConverter.class, defaultValue = "5m",
+            description = "Simulated time between two receiver outages, so the ops page shows a device going offline;"
+                    + " 0s: none. Default: ${DEFAULT-VALUE}.")
+    private Duration outageEvery;
+
+    @Option(names = "--outage-length", converter = DurationConverter.class, defaultValue = "1m",
+            description = "Simulated length of one outage. Default: ${DEFAULT-VALUE}.")
+    private Duration outageLength;
+
     /** Longer than the player's own wait for its last check-outs. */
     private static final long PLAYER_STOP_TIMEOUT_S = 20;
 
@@ -90,6 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
             counters.scheduleAtFixedRate(new GatewayCounters(new MetricsScrape(metrics), out), 5, 5, TimeUnit.SECONDS);
             PlayCommand.of("tcp://localhost:" + mqttPort, URI.create("http://localhost:" + httpPort), shoppers, speed,
                             duration, seed)
+                    .withOutages(outageEvery, outageLength)
                     .play(StoreConfigLoader.loadDemo(), out);
             return 0;
         } finally {

@@ -1,20 +1,33 @@
 package io.floorgate.sim.play;
 
 import io.floorgate.config.Device;
+import io.floorgate.proto.v1.DeviceCommand;
+import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * One simulated device's MQTT connection: an Eclipse Paho async client with a bounded in-flight
  * window. Publishing never blocks the caller: a message that does not fit the window waits in a
  * bounded queue, drained as PUBACKs arrive; when the queue is full the message is dropped and
- * counted as an error. Paho's own threads call back into it.
+ * counted as an error. After every connect it subscribes to its commands topic and hands each
+ * command to the player. A connection lost unexpectedly is tried again with {@link ReconnectBackoff};
+ * while the device is not connected what it would publish is dropped and counted, as a device
+ * without a buffer loses it. Paho's own threads and the player's scheduler call back into it.
  */
 final class PahoDevice {
 
@@ -24,22 +37,51 @@ final class PahoDevice {
     static final int MAX_QUEUED = 1_000;
     private static final int KEEP_ALIVE_S = 60;
     private static final int CONNECT_TIMEOUT_S = 10;
+    private static final long DISCONNECT_QUIESCE_MS = 1_000;
+    private static final long DISCONNECT_WAIT_MS = 2_000;
     private static final String OFFLINE = "offline";
+    private static final String COMMANDS = "commands";
+
+    /** Whether the device wants to be connected, and whether it is. */
+    private enum Link {
+        CONNECTING, ONLINE, RECONNECTING,
+        /** Off on purpose: an outage the player plays, or a reboot; it comes back when told. */
+        DOWN,
+        CLOSED
+    }
 
     private final Device device;
     private final String topicPrefix;
     private final MqttAsyncClient client;
+    private final MqttConnectOptions options;
     private final PlayStats stats;
+    private final ScheduledExecutorService scheduler;
     private final Deque<Outbound> queued = new ArrayDeque<>();
     private final IMqttActionListener onAck;
     /** QoS 0 messages also hold a slot in Paho's window until written; their completion frees it. */
     private final IMqttActionListener onWritten;
+    /** Guarded by {@code this}. */
+    private Link link = Link.CONNECTING;
+    /** Published once connected again: a reboot's answer, from the new boot. Guarded by {@code this}. */
+    private Outbound afterConnect;
 
-    PahoDevice(Device device, String storeId, String gatewayUri, PlayStats stats) throws MqttException {
+    PahoDevice(Device device, String storeId, String gatewayUri, PlayStats stats, ScheduledExecutorService scheduler,
+               BiConsumer<String, DeviceCommand> commands) throws MqttException {
         this.device = device;
         this.topicPrefix = "store/" + storeId + "/devices/" + device.id() + "/";
         this.client = new MqttAsyncClient(gatewayUri, device.id(), new MemoryPersistence());
         this.stats = stats;
+        this.scheduler = scheduler;
+        this.options = new MqttConnectOptions();
+        options.setUserName(device.id());
+        options.setPassword(device.secret().toCharArray());
+        options.setCleanSession(true);
+        // without a fixed version Paho retries a refused 3.1.1 CONNECT as 3.1, and the gateway counts two refusals
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        options.setKeepAliveInterval(KEEP_ALIVE_S);
+        options.setConnectionTimeout(CONNECT_TIMEOUT_S);
+        options.setMaxInflight(MAX_INFLIGHT);
+        options.setWill(topicPrefix + Outbound.STATUS, OFFLINE.getBytes(StandardCharsets.UTF_8), 1, false);
         this.onAck = new IMqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
@@ -67,6 +109,31 @@ final class PahoDevice {
                 drain();
             }
         };
+        client.setCallback(new MqttCallbackExtended() {
+            @Override
+            public void connectComplete(boolean reconnect, String serverUri) {
+                onConnected();
+            }
+
+            @Override
+            public void connectionLost(Throwable cause) {
+                onConnectionLost();
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                try {
+                    commands.accept(device.id(), DeviceCommand.parseFrom(message.getPayload()));
+                } catch (InvalidProtocolBufferException e) {
+                    stats.errors.increment();
+                }
+            }
+
+            @Override
+            public void deliveryComplete(IMqttDeliveryToken token) {
+                // each publish has its own listener
+            }
+        });
     }
 
     String id() {
@@ -74,17 +141,6 @@ final class PahoDevice {
     }
 
     IMqttToken connect() throws MqttException {
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setUserName(device.id());
-        options.setPassword(device.secret().toCharArray());
-        options.setCleanSession(true);
-        // without a fixed version Paho retries a refused 3.1.1 CONNECT as 3.1, and the gateway counts two refusals
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        options.setKeepAliveInterval(KEEP_ALIVE_S);
-        options.setConnectionTimeout(CONNECT_TIMEOUT_S);
-        options.setMaxInflight(MAX_INFLIGHT);
-        options.setWill(topicPrefix + Outbound.STATUS, OFFLINE.getBytes(java.nio.charset.StandardCharsets.UTF_8), 1,
-                false);
         return client.connect(options);
     }
 
@@ -92,7 +148,135 @@ final class PahoDevice {
         return client.isConnected();
     }
 
+    /** Off on purpose (an outage or a reboot), so not expected to be connected. */
+    synchronized boolean isDown() {
+        return link == Link.DOWN;
+    }
+
+    private void onConnected() {
+        Outbound answer;
+        synchronized (this) {
+            if (link == Link.CLOSED || link == Link.DOWN) {
+                return;
+            }
+            link = Link.ONLINE;
+            answer = afterConnect;
+            afterConnect = null;
+        }
+        try {
+            // a clean session forgets subscriptions: subscribe after every connect [MQTT-3.1.2-6]
+            client.subscribe(topicPrefix + COMMANDS, 1, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    if (answer != null) {
+                        publish(answer);
+                    }
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    stats.errors.increment();
+                }
+            });
+        } catch (MqttException e) {
+            stats.errors.increment();
+        }
+    }
+
+    private void onConnectionLost() {
+        synchronized (this) {
+            if (link != Link.ONLINE) {
+                return;
+            }
+            link = Link.RECONNECTING;
+        }
+        stats.reconnects.increment();
+        scheduleConnect(0);
+    }
+
+    private void scheduleConnect(int attempt) {
+        scheduler.schedule(() -> tryConnect(attempt), ReconnectBackoff.delayMs(attempt, ThreadLocalRandom.current()),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void tryConnect(int attempt) {
+        synchronized (this) {
+            if (link != Link.RECONNECTING) {
+                return;
+            }
+        }
+        try {
+            client.connect(options, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    // connectComplete subscribes
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    scheduleConnect(attempt + 1);
+                }
+            });
+        } catch (MqttException e) {
+            scheduleConnect(attempt + 1);
+        }
+    }
+
+    /** An outage: the connection drops without DISCONNECT, as when a receiver's Wi-Fi fails. */
+    void dropConnection() {
+        synchronized (this) {
+            if (link != Link.ONLINE) {
+                return;
+            }
+            link = Link.DOWN;
+        }
+        try {
+            client.disconnectForcibly(0, 0, false);
+        } catch (MqttException e) {
+            stats.errors.increment();
+        }
+    }
+
+    /** The end of an outage or a reboot's pause: connects again. */
+    void comeBack() {
+        synchronized (this) {
+            if (link != Link.DOWN) {
+                return;
+            }
+            link = Link.RECONNECTING;
+        }
+        tryConnect(0);
+    }
+
+    /**
+     * A reboot: a clean DISCONNECT (a device restarting on purpose raises no alarm), a pause, a new connection, then
+     * {@code answer}, the first event of the new boot.
+     */
+    void reboot(Outbound answer, long pauseMs) {
+        synchronized (this) {
+            if (link == Link.CLOSED) {
+                return;
+            }
+            link = Link.DOWN;
+            afterConnect = answer;
+        }
+        scheduler.execute(() -> {
+            try {
+                if (client.isConnected()) {
+                    client.disconnect(DISCONNECT_QUIESCE_MS).waitForCompletion(DISCONNECT_WAIT_MS);
+                }
+            } catch (MqttException e) {
+                stats.errors.increment();
+            }
+            scheduler.schedule(this::comeBack, pauseMs, TimeUnit.MILLISECONDS);
+        });
+    }
+
     void publish(Outbound message) {
+        if (!client.isConnected()) {
+            stats.droppedOffline.increment();
+            return;
+        }
         synchronized (queued) {
             if (!queued.isEmpty()) {
                 enqueue(message);
@@ -147,11 +331,14 @@ final class PahoDevice {
         }
     }
 
-    /** A clean DISCONNECT: the gateway does not publish the last will. */
+    /** A clean DISCONNECT at the end of the run: the gateway does not publish the last will. */
     void disconnect() {
+        synchronized (this) {
+            link = Link.CLOSED;
+        }
         try {
             if (client.isConnected()) {
-                client.disconnect(1_000).waitForCompletion(2_000);
+                client.disconnect(DISCONNECT_QUIESCE_MS).waitForCompletion(DISCONNECT_WAIT_MS);
             }
             client.close();
         } catch (MqttException e) {

@@ -1,5 +1,7 @@
 package io.floorgate.sim.play;
 
+import io.floorgate.config.Device;
+import io.floorgate.config.DeviceKind;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.sim.DurationConverter;
 import io.floorgate.sim.StoreSource;
@@ -68,6 +70,15 @@ public final class PlayCommand implements Callable<Integer> {
     @Option(names = "--truth", description = "Write ground truth CSV (time, shopper, zone, x, y) here.")
     Path truth;
 
+    @Option(names = "--outage-every", converter = DurationConverter.class,
+            description = "Simulated time between two receiver outages (a receiver drops off the network without"
+                    + " DISCONNECT, then reconnects), e.g. 5m; default: none.")
+    Duration outageEvery;
+
+    @Option(names = "--outage-length", converter = DurationConverter.class, defaultValue = "1m",
+            description = "Simulated length of one outage. Default: ${DEFAULT-VALUE}.")
+    Duration outageLength;
+
     /** A play run configured in code, for demo: the demo store, no truth file. */
     public static PlayCommand of(String gateway, URI api, int shoppers, double speed, Duration duration, long seed) {
         PlayCommand play = new PlayCommand();
@@ -79,6 +90,21 @@ public final class PlayCommand implements Callable<Integer> {
         play.duration = duration;
         play.seed = seed;
         return play;
+    }
+
+    /** Plays receiver outages every {@code every} of simulated time, each {@code length} long; zero: none. */
+    public PlayCommand withOutages(Duration every, Duration length) {
+        outageEvery = every;
+        outageLength = length;
+        return this;
+    }
+
+    private Optional<Outages> outages(StoreConfig store) {
+        if (outageEvery == null || outageEvery.isZero()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Outages(outageEvery, outageLength, store.devices().stream()
+                .filter(d -> d.kind() == DeviceKind.BLE_RECEIVER).map(Device::id).toList()));
     }
 
     /** tcp://host:1883 → http://host:8080: the gateway serves MQTT and HTTP on one host. */
@@ -111,7 +137,7 @@ public final class PlayCommand implements Callable<Integer> {
             PlayOptions options = new PlayOptions(store, gateway, shoppers, speed, duration, seed,
                     System.currentTimeMillis(), sink, Optional.of(api != null ? api : apiBeside(gateway)),
                     locationConsentShare, pickupShare, orderSystemToken);
-            PlayResult result = new StorePlayer(options, out).run(stop::get);
+            PlayResult result = new StorePlayer(options, out, outages(store)).run(stop::get);
             out.printf("played %ds simulated: %d shoppers (%d checked in), sent qos0=%d qos1=%d, acked=%d, errors=%d,"
                             + " disconnected=%d, api-errors=%d%n",
                     result.simulatedMs() / 1000, result.shoppers(), result.checkedIn(), result.sentQos0(),

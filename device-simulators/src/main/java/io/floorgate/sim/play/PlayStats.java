@@ -14,6 +14,8 @@ public final class PlayStats {
     final LongAdder checkedIn = new LongAdder();
     final LongAdder checkedOut = new LongAdder();
     final LongAdder apiErrors = new LongAdder();
+    final LongAdder droppedOffline = new LongAdder();
+    final LongAdder reconnects = new LongAdder();
 
     public long sentQos0() {
         return sentQos0.sum();
@@ -42,6 +44,16 @@ public final class PlayStats {
     /** App API calls that failed or got an unexpected status. */
     public long apiErrors() {
         return apiErrors.sum();
+    }
+
+    /** Messages a device would have published while it was not connected (an outage, a reboot, a lost link). */
+    public long droppedOffline() {
+        return droppedOffline.sum();
+    }
+
+    /** Connections lost unexpectedly and tried again with backoff. */
+    public long reconnects() {
+        return reconnects.sum();
     }
 
     public int inflight() {

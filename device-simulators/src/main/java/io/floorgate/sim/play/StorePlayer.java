@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import io.floorgate.proto.v1.DeviceCommand;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
@@ -23,23 +26,42 @@ import org.eclipse.paho.client.mqttv3.MqttException;
  * Plays a store against a gateway: connects every device with Paho, then ticks the simulation at
  * its fixed simulated step, paced to wall time by the speed factor, and hands each tick's messages
  * to the devices. The simulation itself never sees the wall clock, so pacing hiccups change when
- * messages leave, not what they are.
+ * messages leave, not what they are. Commands from the gateway are carried out on the tick thread, at
+ * the next tick; outages, when asked for, are played at simulated times.
  */
 public final class StorePlayer {
 
     public static final Duration RATE_LINE_INTERVAL = Duration.ofSeconds(5);
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
     private static final long CONNECT_WAIT_MS = 15_000;
+    /** How long a simulated device takes to restart, wall time. */
+    static final long REBOOT_PAUSE_MS = 2_000;
+
+    /** A command as it arrived on a Paho thread, waiting for the tick thread. */
+    private record Received(String deviceId, DeviceCommand command) {
+    }
 
     private final PlayOptions options;
     private final PrintWriter out;
     private final PlayStats stats = new PlayStats();
     private final Optional<AppCheckIns> checkIns;
+    private final Optional<Outages> outages;
+    private final Queue<Received> commands = new ConcurrentLinkedQueue<>();
+    private final ScheduledExecutorService deviceScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "play-devices");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile StoreSimulation simulation;
 
     public StorePlayer(PlayOptions options, PrintWriter out) {
+        this(options, out, Optional.empty());
+    }
+
+    public StorePlayer(PlayOptions options, PrintWriter out, Optional<Outages> outages) {
         this.options = options;
         this.out = out;
+        this.outages = outages;
         this.checkIns = options.api().map(api -> new AppCheckIns(api, options.store().storeId(), stats,
                 options.orderSystemToken()));
     }
@@ -85,6 +107,8 @@ public final class StorePlayer {
                     LockSupport.parkNanos(wait);
                 }
                 checkIns.ifPresent(app -> app.drainIssued(sim::issue));
+                obeyCommands(sim, devices);
+                outages.flatMap(o -> o.at(sim.simulatedMs())).ifPresent(step -> playOutage(step, devices));
                 for (Outbound message : sim.tick()) {
                     devices.get(message.deviceId()).publish(message);
                 }
@@ -93,10 +117,11 @@ public final class StorePlayer {
             if (checkIns.isPresent()) {
                 checkOutEveryone(checkIns.get());
             }
-            disconnected = (int) devices.values().stream().filter(d -> !d.isConnected()).count();
+            disconnected = (int) devices.values().stream().filter(d -> !d.isConnected() && !d.isDown()).count();
         } finally {
             rateLine.shutdownNow();
             devices.values().forEach(PahoDevice::disconnect);
+            deviceScheduler.shutdownNow();
         }
         return new PlayResult(sim.simulatedMs(), sim.shoppersEntered(), stats.sentQos0(), stats.sentQos1(),
                 stats.acked(), stats.errors(), disconnected, stats.checkedIn(), stats.apiErrors());
@@ -106,7 +131,8 @@ public final class StorePlayer {
         Map<String, PahoDevice> devices = new HashMap<>();
         List<IMqttToken> connecting = new ArrayList<>();
         for (Device d : options.store().devices()) {
-            PahoDevice device = new PahoDevice(d, options.store().storeId(), options.gatewayUri(), stats);
+            PahoDevice device = new PahoDevice(d, options.store().storeId(), options.gatewayUri(), stats,
+                    deviceScheduler, (id, command) -> commands.add(new Received(id, command)));
             devices.put(d.id(), device);
             connecting.add(device.connect());
         }
@@ -117,6 +143,33 @@ public final class StorePlayer {
                 options.gatewayUri());
         out.flush();
         return devices;
+    }
+
+    /** On the tick thread: what the gateway asked for since the last tick, carried out now. */
+    private void obeyCommands(StoreSimulation sim, Map<String, PahoDevice> devices) {
+        for (Received received = commands.poll(); received != null; received = commands.poll()) {
+            Obeyed obeyed = sim.obey(received.deviceId(), received.command());
+            out.println(obeyed.line());
+            out.flush();
+            PahoDevice device = devices.get(received.deviceId());
+            if (obeyed.reboot()) {
+                device.reboot(obeyed.answer(), REBOOT_PAUSE_MS);
+            } else {
+                device.publish(obeyed.answer());
+            }
+        }
+    }
+
+    private void playOutage(Outages.Step step, Map<String, PahoDevice> devices) {
+        if (step instanceof Outages.Step.Drop drop) {
+            out.printf("outage: %s drops off the network for %d s (simulated)%n", drop.deviceId(),
+                    outages.orElseThrow().lengthMs() / 1000);
+            devices.get(drop.deviceId()).dropConnection();
+        } else if (step instanceof Outages.Step.Restore restore) {
+            out.printf("outage over: %s reconnects%n", restore.deviceId());
+            devices.get(restore.deviceId()).comeBack();
+        }
+        out.flush();
     }
 
     /** Waits, bounded, for queued and in-flight QoS 1 messages to be acknowledged before disconnecting. */
@@ -154,10 +207,10 @@ public final class StorePlayer {
             StoreSimulation sim = simulation;
             long simS = sim.simulatedMs() / 1000;
             out.printf(Locale.ROOT, "t=%02d:%02d:%02d shoppers=%d sent/s qos0=%.1f qos1=%.1f acked/s=%.1f in-flight=%d errors=%d"
-                            + " checked-in=%d api-errors=%d%n",
+                            + " checked-in=%d api-errors=%d dropped-offline=%d reconnects=%d%n",
                     simS / 3600, simS / 60 % 60, simS % 60, sim.shoppersInStore(), (qos0 - lastQos0) / seconds,
                     (qos1 - lastQos1) / seconds, (acked - lastAcked) / seconds, stats.inflight(), stats.errors(),
-                    stats.checkedIn(), stats.apiErrors());
+                    stats.checkedIn(), stats.apiErrors(), stats.droppedOffline(), stats.reconnects());
             out.flush();
             lastNanos = now;
             lastQos0 = qos0;

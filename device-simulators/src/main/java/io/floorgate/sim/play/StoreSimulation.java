@@ -7,6 +7,7 @@ import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
 import io.floorgate.config.ZoneKind;
 import io.floorgate.proto.v1.BeaconSightings;
+import io.floorgate.proto.v1.DeviceCommand;
 import io.floorgate.proto.v1.DeviceEvent;
 import io.floorgate.proto.v1.KioskInteraction;
 import io.floorgate.proto.v1.NfcTap;
@@ -61,6 +62,8 @@ public final class StoreSimulation {
     private final RandomGenerator rng;
     /** Whether a kiosk visit begins with a scan: a stream of its own, so the walks' stream does not move. */
     private final RandomGenerator scanRng;
+    /** Boot ids drawn at reboots: a stream of their own, so a command does not move the walks' stream. */
+    private final RandomGenerator rebootRng;
     private final int shopperTarget;
     private final long startEpochMs;
     private final Consumer<TruthRow> truth;
@@ -91,6 +94,7 @@ public final class StoreSimulation {
         this.pathLoss = pathLoss;
         this.rng = new SplittableRandom(seed);
         this.scanRng = new SplittableRandom(seed).split();
+        this.rebootRng = new SplittableRandom(seed ^ startEpochMs).split();
         this.shopperTarget = shopperTarget;
         this.startEpochMs = startEpochMs;
         this.truth = truth;
@@ -143,7 +147,7 @@ public final class StoreSimulation {
         }
         notePickupArrivals(now);
         advertise(now);
-        if (simMs % REPORT_WINDOW_MS == 0 && simMs > 0) {
+        if (simMs > 0) {
             reportSightings(now, out);
         }
         if (simMs % TRUTH_INTERVAL_MS == 0) {
@@ -241,9 +245,14 @@ public final class StoreSimulation {
         }
     }
 
+    /** Each receiver at the end of its own report window (the gateway may have changed it by a command). */
     private void reportSightings(long now, List<Outbound> out) {
         for (SimulatedDevice receiver : receivers) {
-            for (BeaconSightings batch : reporters.get(receiver.device().id()).flush((int) REPORT_WINDOW_MS)) {
+            if (simMs % receiver.reportIntervalMs() != 0) {
+                continue;
+            }
+            for (BeaconSightings batch : reporters.get(receiver.device().id())
+                    .flush((int) receiver.reportIntervalMs())) {
                 DeviceEvent event = receiver.nextEvent(now).setBeaconSightings(batch).build();
                 out.add(new Outbound(receiver.device().id(), Outbound.EVENTS, 0, event.toByteArray()));
             }
@@ -253,9 +262,10 @@ public final class StoreSimulation {
     /** Heartbeats are staggered by one tick per device, so a large store does not send them all at once. */
     private void sendHeartbeats(long now, List<Outbound> out) {
         for (int i = 0; i < deviceOrder.size(); i++) {
-            long offset = (i * TICK_MS) % HEARTBEAT_INTERVAL_MS;
-            if (simMs >= offset && (simMs - offset) % HEARTBEAT_INTERVAL_MS == 0) {
-                SimulatedDevice device = deviceOrder.get(i);
+            SimulatedDevice device = deviceOrder.get(i);
+            long interval = device.heartbeatIntervalMs();
+            long offset = (i * TICK_MS) % interval;
+            if (simMs >= offset && (simMs - offset) % interval == 0) {
                 out.add(new Outbound(device.device().id(), Outbound.HEALTH, 0, device.heartbeat(now).toByteArray()));
             }
         }
@@ -345,6 +355,43 @@ public final class StoreSimulation {
         byte[] b = new byte[n];
         rng.nextBytes(b);
         return b;
+    }
+
+    /**
+     * A command from the gateway, carried out by the device's firmware at the current simulated time. A reboot draws
+     * the new boot now; its answer is the first event of that boot.
+     */
+    public Obeyed obey(String deviceId, DeviceCommand command) {
+        SimulatedDevice device = devices.get(deviceId);
+        long now = epochMs();
+        String detail;
+        boolean ok = true;
+        boolean reboot = false;
+        switch (command.getCommandCase()) {
+            case IDENTIFY -> detail = "identify for " + command.getIdentify().getDurationS() + " s";
+            case REBOOT -> {
+                device.reboot(now, rebootRng);
+                detail = "rebooted";
+                reboot = true;
+            }
+            case SET_REPORT_INTERVAL -> {
+                DeviceCommand.SetReportInterval intervals = command.getSetReportInterval();
+                // a field left at 0 keeps its interval
+                device.setReportIntervals(intervals.getReportIntervalMs() == 0 ? device.reportIntervalMs()
+                                : intervals.getReportIntervalMs(),
+                        intervals.getHeartbeatIntervalS() == 0 ? device.heartbeatIntervalMs()
+                                : intervals.getHeartbeatIntervalS() * 1000L);
+                detail = "report every " + device.reportIntervalMs() + " ms, heartbeat every "
+                        + device.heartbeatIntervalMs() / 1000 + " s";
+            }
+            default -> {
+                ok = false;
+                detail = "unknown command";
+            }
+        }
+        Outbound answer = new Outbound(deviceId, Outbound.EVENTS, 1,
+                device.answer(command.getCommandId(), ok, detail, now).toByteArray());
+        return new Obeyed(deviceId + ": " + detail, answer, reboot);
     }
 
     /** For tests and the truth file: every shopper currently in the store. */

@@ -6,6 +6,7 @@ import io.floorgate.config.Point;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.StoreConfigLoader;
 import io.floorgate.config.Zone;
+import io.floorgate.proto.v1.DeviceCommand;
 import io.floorgate.proto.v1.DeviceEvent;
 import io.floorgate.sim.store.SyntheticStore;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -43,6 +44,37 @@ class StoreSimulationTest {
     void play_whenShoppersWalkTheDemoStore_thenTheyOnlyMoveBetweenAdjacentZonesAndStayInside() throws Exception {
         StoreConfig demo = StoreConfigLoader.loadDemo();
         assertAdjacentMovesInside(demo, run(demo, 6));
+    }
+
+    @Test
+    void obey_whenRebootThenSetReportInterval_thenAnswersFromANewBootAtSeqOneAndHeartbeatsAtTheNewInterval()
+            throws Exception {
+        StoreSimulation sim = new StoreSimulation(STORE, 42, 0, START, PathLossModel.SHOP_FLOOR, row -> { });
+        String deviceId = STORE.devices().get(0).id();
+        long bootBefore = sim.device(deviceId).bootId();
+        for (int i = 0; i < 10; i++) {
+            sim.tick();
+        }
+
+        Obeyed reboot = sim.obey(deviceId, DeviceCommand.newBuilder().setCommandId("c-1")
+                .setReboot(DeviceCommand.Reboot.getDefaultInstance()).build());
+        Obeyed intervals = sim.obey(deviceId, DeviceCommand.newBuilder().setCommandId("c-2")
+                .setSetReportInterval(DeviceCommand.SetReportInterval.newBuilder().setHeartbeatIntervalS(10)).build());
+
+        assertThat(reboot.reboot()).isTrue();
+        DeviceEvent answer = DeviceEvent.parseFrom(reboot.answer().payload());
+        assertThat(answer.getBootId()).isNotEqualTo(bootBefore).isNotZero();
+        assertThat(answer.getSeq()).isEqualTo(1);
+        assertThat(answer.getCommandResult().getCommandId()).isEqualTo("c-1");
+        assertThat(answer.getCommandResult().getOk()).isTrue();
+        assertThat(intervals.reboot()).isFalse();
+        assertThat(intervals.line()).isEqualTo(deviceId + ": report every 1000 ms, heartbeat every 10 s");
+        long heartbeats = 0;
+        for (int i = 0; i < 60_000 / StoreSimulation.TICK_MS; i++) {
+            heartbeats += sim.tick().stream()
+                    .filter(m -> m.deviceId().equals(deviceId) && m.channel().equals(Outbound.HEALTH)).count();
+        }
+        assertThat(heartbeats).isEqualTo(6);
     }
 
     private static void assertAdjacentMovesInside(StoreConfig store, Run run) {

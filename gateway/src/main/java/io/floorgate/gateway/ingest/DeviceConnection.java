@@ -27,6 +27,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
 import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import org.slf4j.Logger;
@@ -64,12 +65,19 @@ final class DeviceConnection {
     private final Supplier<DeviceRegistry> registry;
     private final Context context;
     private final BooleanSupplier stopping;
+    private final CommandDispatcher commandAnswers;
+    private final CommandChannel commands;
     private final ArrayDeque<MqttPublishMessage> held = new ArrayDeque<>();
     private long retryTimer = -1;
     private boolean closed;
+    /** The device said DISCONNECT before the connection closed: it went away on purpose. */
+    private boolean disconnectedCleanly;
 
     DeviceConnection(MqttEndpoint endpoint, Device device, DeviceLedger ledger, IngestServices services,
-                     Supplier<DeviceRegistry> registry, Context context, BooleanSupplier stopping) {
+                     Supplier<DeviceRegistry> registry, Context context, BooleanSupplier stopping,
+                     CommandDispatcher commandAnswers) {
+        this.commandAnswers = commandAnswers;
+        this.commands = new CommandChannel(endpoint, context, services.vertx());
         this.endpoint = endpoint;
         this.device = device;
         this.ledger = ledger;
@@ -83,6 +91,10 @@ final class DeviceConnection {
         return device;
     }
 
+    CommandChannel commands() {
+        return commands;
+    }
+
     /** Wires the handlers and sends CONNACK; from here on the device may publish. */
     void accept() {
         endpoint.publishAutoAck(false);
@@ -90,7 +102,9 @@ final class DeviceConnection {
         // QoS 2: PUBREC is sent once stored (as PUBACK is for QoS 1); PUBCOMP is only bookkeeping.
         endpoint.publishReleaseHandler(endpoint::publishComplete);
         endpoint.subscribeHandler(this::onSubscribe);
-        endpoint.unsubscribeHandler(u -> endpoint.unsubscribeAcknowledge(u.messageId()));
+        endpoint.unsubscribeHandler(this::onUnsubscribe);
+        endpoint.publishAcknowledgeMessageHandler(commands::acknowledged);
+        endpoint.disconnectHandler(v -> disconnectedCleanly = true);
         endpoint.exceptionHandler(e -> LOG.debug("Device {} connection error: {}", device.id(), e.toString()));
         endpoint.closeHandler(v -> onClose());
         endpoint.accept(false);
@@ -209,6 +223,10 @@ final class DeviceConnection {
         if (touch instanceof TouchOutcome.Linked linked) {
             services.touches().accepted(linked.touch());
         }
+        if (event.hasCommandResult()) {
+            commandAnswers.reported(device, event, receivedAt);
+            return Outcome.DONE;
+        }
         for (DeviceEventListener listener : services.deviceEvents()) {
             listener.onEvent(device, event, receivedAt);
         }
@@ -253,7 +271,7 @@ final class DeviceConnection {
         boolean wasOnline = services.health().isOnline(device.id());
         DeviceStateRow row = switch (status) {
             case "online" -> services.health().connected(device.id(), now);
-            case "offline" -> services.health().disconnected(device.id(), now);
+            case "offline" -> services.health().disconnected(device.id(), now, true);
             default -> null;
         };
         if (row == null) {
@@ -389,12 +407,24 @@ final class DeviceConnection {
     }
 
     private void onSubscribe(MqttSubscribeMessage subscribe) {
-        String commands = DeviceTopic.of(registry.get().storeId(), device.id(), Channel.COMMANDS);
+        String commandsTopic = DeviceTopic.of(registry.get().storeId(), device.id(), Channel.COMMANDS);
         List<MqttSubAckReasonCode> codes = subscribe.topicSubscriptions().stream()
-                .map(s -> s.topicName().equals(commands) ? MqttSubAckReasonCode.GRANTED_QOS1
+                .map(s -> s.topicName().equals(commandsTopic) ? MqttSubAckReasonCode.GRANTED_QOS1
                         : MqttSubAckReasonCode.NOT_AUTHORIZED)
                 .toList();
         endpoint.subscribeAcknowledge(subscribe.messageId(), codes, MqttProperties.NO_PROPERTIES);
+        if (codes.contains(MqttSubAckReasonCode.GRANTED_QOS1)) {
+            // After the SUBACK: from now on a command published to the device is one it expects.
+            commands.subscribed(true);
+        }
+    }
+
+    private void onUnsubscribe(MqttUnsubscribeMessage unsubscribe) {
+        String commandsTopic = DeviceTopic.of(registry.get().storeId(), device.id(), Channel.COMMANDS);
+        if (unsubscribe.topics().contains(commandsTopic)) {
+            commands.subscribed(false);
+        }
+        endpoint.unsubscribeAcknowledge(unsubscribe.messageId());
     }
 
     private void onClose() {
@@ -404,10 +434,13 @@ final class DeviceConnection {
         }
         // Held messages were never acknowledged: the device re-sends them when it reconnects.
         held.clear();
+        commands.closed();
         if (ledger.release(this)) {
             long now = System.currentTimeMillis();
             boolean wasOnline = services.health().isOnline(device.id());
-            write(withReport(wasOnline, services.health().disconnected(device.id(), now), now), null);
+            // The gateway closing every connection as it stops is no device's fault.
+            boolean expected = disconnectedCleanly || stopping.getAsBoolean();
+            write(withReport(wasOnline, services.health().disconnected(device.id(), now, expected), now), null);
         }
         LOG.debug("Device {} disconnected", device.id());
     }

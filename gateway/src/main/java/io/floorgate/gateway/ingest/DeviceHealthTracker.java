@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -36,6 +37,7 @@ public final class DeviceHealthTracker implements DeviceHealthQuery {
     private final Map<String, AtomicLong> lastSeen = new ConcurrentHashMap<>();
     /** Kept alongside the map so that admitting a connection does not walk every device. */
     private final AtomicInteger online = new AtomicInteger();
+    private final List<DeviceHealthListener> listeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param config     the configuration in force (it may be reloaded): which devices the query answers
@@ -48,6 +50,10 @@ public final class DeviceHealthTracker implements DeviceHealthQuery {
                 .description("Devices with an open MQTT connection").register(metrics);
     }
 
+    public void subscribe(DeviceHealthListener listener) {
+        listeners.add(listener);
+    }
+
     DeviceStateRow connected(String deviceId, long nowMs) {
         devices.compute(deviceId, (id, old) -> {
             if (old == null || !old.online()) {
@@ -58,10 +64,12 @@ public final class DeviceHealthTracker implements DeviceHealthQuery {
                     : new Cell(true, old.bootId(), old.batteryPct(), old.firmware());
         });
         seen(deviceId, nowMs);
+        listeners.forEach(l -> l.online(deviceId, nowMs));
         return DeviceStateRow.presence(deviceId, true, nowMs);
     }
 
-    DeviceStateRow disconnected(String deviceId, long nowMs) {
+    /** @param expected the device said DISCONNECT or "offline" itself, see {@link DeviceHealthListener#offline} */
+    DeviceStateRow disconnected(String deviceId, long nowMs, boolean expected) {
         long last = lastSeenMs(deviceId, nowMs);
         devices.computeIfPresent(deviceId, (id, old) -> {
             if (old.online()) {
@@ -69,6 +77,7 @@ public final class DeviceHealthTracker implements DeviceHealthQuery {
             }
             return new Cell(false, old.bootId(), old.batteryPct(), old.firmware());
         });
+        listeners.forEach(l -> l.offline(deviceId, nowMs, expected));
         return DeviceStateRow.presence(deviceId, false, last);
     }
 
@@ -82,6 +91,9 @@ public final class DeviceHealthTracker implements DeviceHealthQuery {
             return new Cell(true, hb.getBootId(), battery, firmware);
         });
         seen(hb.getDeviceId(), nowMs);
+        if (!listeners.isEmpty()) {
+            device(hb.getDeviceId()).ifPresent(health -> listeners.forEach(l -> l.heartbeat(health)));
+        }
         return new DeviceStateRow(hb.getDeviceId(), true, nowMs, hb.getBootId(), battery, firmware, hb.getUptimeS(),
                 hb.hasWifiRssiDbm() ? hb.getWifiRssiDbm() : null);
     }

@@ -3,8 +3,10 @@ package io.floorgate.gateway.ingest;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.floorgate.config.DeviceKind;
 import io.micrometer.core.instrument.Counter;
@@ -25,6 +27,7 @@ public final class IngestMetrics implements RejectionQuery {
     private final Counter[][][] accepted;
     private final Map<Rejection, Map<String, Counter>> rejected = new EnumMap<>(Rejection.class);
     private final Map<String, Counter> throttled = new ConcurrentHashMap<>();
+    private final List<RejectionListener> rejectionListeners = new CopyOnWriteArrayList<>();
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -60,11 +63,16 @@ public final class IngestMetrics implements RejectionQuery {
                 .tag("device", device).register(registry)).increment();
     }
 
+    public void subscribe(RejectionListener listener) {
+        rejectionListeners.add(listener);
+    }
+
     void rejected(Rejection reason, String deviceLabel) {
         rejected.get(reason).computeIfAbsent(deviceLabel, device -> Counter.builder("floorgate.ingest.rejected")
                 .description("Device connections and messages refused")
                 .tag("reason", reason.label()).tag("device", device)
                 .register(registry)).increment();
+        rejectionListeners.forEach(l -> l.rejected(reason, deviceLabel));
     }
 
     @Override

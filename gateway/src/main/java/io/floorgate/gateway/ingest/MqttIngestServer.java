@@ -15,6 +15,7 @@ import io.floorgate.config.Device;
 import io.floorgate.config.Listeners;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.store.ReplayStateLoader;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -58,12 +59,27 @@ public final class MqttIngestServer {
     private final AtomicReference<DeviceRegistry> registry;
     private final Map<String, DeviceLedger> ledgers = new ConcurrentHashMap<>();
     private final List<String> deploymentIds = new ArrayList<>();
+    private final CommandDispatcher commands;
     private volatile boolean accepting = true;
 
-    public MqttIngestServer(StoreConfig config, IngestServices services, ReplayStateLoader replayState) {
+    public MqttIngestServer(StoreConfig config, IngestServices services, ReplayStateLoader replayState,
+                            MeterRegistry metrics) {
         this.services = services;
         this.replayState = replayState;
         this.registry = new AtomicReference<>(DeviceRegistry.of(config));
+        this.commands = new CommandDispatcher(services.vertx(), registry::get, this::commandChannel,
+                System::currentTimeMillis, metrics);
+    }
+
+    /** Commands to the connected devices, and their answers. */
+    public DeviceCommands commands() {
+        return commands;
+    }
+
+    private CommandChannel commandChannel(String deviceId) {
+        DeviceLedger ledger = ledgers.get(deviceId);
+        DeviceConnection connection = ledger == null ? null : ledger.connection();
+        return connection == null ? null : connection.commands();
     }
 
     /**
@@ -188,7 +204,7 @@ public final class MqttIngestServer {
 
     private void admit(MqttEndpoint endpoint, Device device, DeviceLedger ledger, Context context) {
         DeviceConnection connection = new DeviceConnection(endpoint, device, ledger, services, registry::get, context,
-                () -> !accepting);
+                () -> !accepting, commands);
         DeviceConnection previous = ledger.takeOver(connection);
         if (previous != null) {
             LOG.info("Device {} connected again; closing its previous connection", device.id());
@@ -228,6 +244,7 @@ public final class MqttIngestServer {
                 if (after == null) {
                     ledgers.remove(id);
                     services.health().forget(id);
+                    commands.forgetDevice(id);
                 }
             }
             ledger.bucket().reconfigure(next.limits().devicePublishRate(), next.limits().devicePublishBurst());

@@ -2,6 +2,7 @@ package io.floorgate.gateway.ingest;
 
 import io.floorgate.config.DeviceKind;
 import io.floorgate.proto.v1.BeaconSightings;
+import io.floorgate.proto.v1.CommandResult;
 import io.floorgate.proto.v1.DeviceEvent;
 import io.floorgate.proto.v1.Heartbeat;
 import io.floorgate.proto.v1.KioskInteraction;
@@ -25,6 +26,8 @@ final class PayloadValidator {
     private static final int MAX_CODE_CHARS = 64;
     private static final int MAX_FIRMWARE_CHARS = 32;
     private static final int MAX_BATTERY_PCT = 100;
+    private static final int MAX_COMMAND_ID_CHARS = 64;
+    private static final int MAX_RESULT_DETAIL_CHARS = 200;
 
     private PayloadValidator() {
     }
@@ -48,6 +51,7 @@ final class PayloadValidator {
             case NFC_TAP -> kind != DeviceKind.NFC_READER ? notAllowed(event, kind) : check(event.getNfcTap());
             case KIOSK_INTERACTION -> kind != DeviceKind.KIOSK ? notAllowed(event, kind)
                     : check(event.getKioskInteraction());
+            case COMMAND_RESULT -> check(event.getCommandResult());
             case BODY_NOT_SET -> new Invalid(Rejection.INVALID_EVENT, "no body");
         };
     }
@@ -125,6 +129,15 @@ final class PayloadValidator {
             return new Invalid(Rejection.INVALID_EVENT, "feedback score out of range (csat 1-5, nps 0-10, ces 1-7)");
         }
         return null;
+    }
+
+    private static Invalid check(CommandResult result) {
+        int idLength = result.getCommandId().length();
+        if (idLength < 1 || idLength > MAX_COMMAND_ID_CHARS) {
+            return new Invalid(Rejection.INVALID_EVENT, "command_id must be 1..64 characters");
+        }
+        return result.getDetail().length() > MAX_RESULT_DETAIL_CHARS
+                ? new Invalid(Rejection.INVALID_EVENT, "command result detail longer than 200 characters") : null;
     }
 
     private static Invalid text(String value, String field) {

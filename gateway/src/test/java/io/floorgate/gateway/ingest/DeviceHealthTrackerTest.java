@@ -50,7 +50,7 @@ class DeviceHealthTrackerTest {
                 OptionalLong.of(T0 + 10), OptionalLong.of(7), OptionalInt.of(63), Optional.of("1.2.3"), 0));
 
         tracker.seen(TestStore.BLE, T0 + 20);
-        tracker.disconnected(TestStore.BLE, T0 + 30);
+        tracker.disconnected(TestStore.BLE, T0 + 30, false);
 
         assertThat(tracker.device(TestStore.BLE)).contains(new DeviceHealth(TestStore.BLE, false,
                 OptionalLong.of(T0 + 20), OptionalLong.of(7), OptionalInt.of(63), Optional.of("1.2.3"), 0));
@@ -104,7 +104,7 @@ class DeviceHealthTrackerTest {
         tracker.connected(TestStore.BLE, T0);
         List<DeviceHealth> before = tracker.devices();
 
-        tracker.disconnected(TestStore.BLE, T0 + 10);
+        tracker.disconnected(TestStore.BLE, T0 + 10, false);
 
         assertThat(before.get(0).online()).isTrue();
         assertThat(tracker.devices().get(0).online()).isFalse();

@@ -83,4 +83,27 @@ class PayloadValidatorTest {
         assertThat(PayloadValidator.check(Events.heartbeat("ble-2", 9, 80), "ble-1").reason())
                 .isEqualTo(Rejection.INVALID_EVENT);
     }
+
+    @Test
+    void check_whenAnyKindOfDeviceAnswersACommand_thenPasses() {
+        for (DeviceKind kind : DeviceKind.values()) {
+            assertThat(reasonFor(Events.commandResult("d-1", 9, 1, "c-1", true), "d-1", kind)).isNull();
+        }
+    }
+
+    @Test
+    void check_whenCommandResultIsOutOfRange_thenInvalidEvent() {
+        assertThat(reasonFor(Events.commandResult("d-1", 9, 1, "", true), "d-1", DeviceKind.KIOSK))
+                .isEqualTo(Rejection.INVALID_EVENT);
+        assertThat(reasonFor(Events.commandResult("d-1", 9, 1, "c".repeat(64), true), "d-1", DeviceKind.KIOSK))
+                .isNull();
+        assertThat(reasonFor(Events.commandResult("d-1", 9, 1, "c", true), "d-1", DeviceKind.KIOSK)).isNull();
+        assertThat(reasonFor(Events.commandResult("d-1", 9, 1, "c".repeat(65), true), "d-1", DeviceKind.KIOSK))
+                .isEqualTo(Rejection.INVALID_EVENT);
+        DeviceEvent.Builder longest = Events.commandResult("d-1", 9, 1, "c-1", false);
+        longest.getCommandResultBuilder().setDetail("d".repeat(200));
+        assertThat(reasonFor(longest, "d-1", DeviceKind.KIOSK)).isNull();
+        longest.getCommandResultBuilder().setDetail("d".repeat(201));
+        assertThat(reasonFor(longest, "d-1", DeviceKind.KIOSK)).isEqualTo(Rejection.INVALID_EVENT);
+    }
 }

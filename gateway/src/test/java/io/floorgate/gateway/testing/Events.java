@@ -2,6 +2,7 @@ package io.floorgate.gateway.testing;
 
 import com.google.protobuf.ByteString;
 import io.floorgate.proto.v1.BeaconSightings;
+import io.floorgate.proto.v1.CommandResult;
 import io.floorgate.proto.v1.DeviceEvent;
 import io.floorgate.proto.v1.Heartbeat;
 import io.floorgate.proto.v1.KioskInteraction;
@@ -28,6 +29,12 @@ public final class Events {
     public static DeviceEvent.Builder feedback(String deviceId, long bootId, long seq) {
         return base(deviceId, bootId, seq).setKioskInteraction(KioskInteraction.newBuilder()
                 .setFeedback(KioskInteraction.Feedback.newBuilder().setCsat(5).setNps(9).setCes(2)));
+    }
+
+    public static DeviceEvent.Builder commandResult(String deviceId, long bootId, long seq, String commandId,
+                                                    boolean ok) {
+        return base(deviceId, bootId, seq).setCommandResult(CommandResult.newBuilder().setCommandId(commandId)
+                .setOk(ok).setDetail(ok ? "done" : "refused"));
     }
 
     public static Heartbeat heartbeat(String deviceId, long bootId, int batteryPct) {

@@ -1,5 +1,6 @@
 package io.floorgate.gateway.testing;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.google.protobuf.MessageLite;
@@ -19,10 +20,18 @@ public final class TestDevice implements AutoCloseable {
     private final MqttAsyncClient client;
     private final String deviceId;
     private final ConcurrentLinkedQueue<Throwable> connectionLost = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
 
-    private TestDevice(MqttAsyncClient client, String deviceId) {
+    /** A message the gateway sent to the device. */
+    public record Received(String topic, byte[] payload) {
+    }
+
+    private final MqttConnectOptions options;
+
+    private TestDevice(MqttAsyncClient client, String deviceId, MqttConnectOptions options) {
         this.client = client;
         this.deviceId = deviceId;
+        this.options = options;
     }
 
     public static TestDevice connect(String serverUri, String deviceId) throws MqttException {
@@ -32,7 +41,8 @@ public final class TestDevice implements AutoCloseable {
     public static TestDevice connect(String serverUri, String clientId, String username, String password)
             throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
-        TestDevice device = new TestDevice(client, clientId);
+        MqttConnectOptions options = new MqttConnectOptions();
+        TestDevice device = new TestDevice(client, clientId, options);
         client.setCallback(new MqttCallback() {
             @Override
             public void connectionLost(Throwable cause) {
@@ -41,7 +51,7 @@ public final class TestDevice implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                // devices under test subscribe to nothing
+                device.received.add(new Received(topic, message.getPayload()));
             }
 
             @Override
@@ -49,7 +59,6 @@ public final class TestDevice implements AutoCloseable {
                 // tests wait on the token itself
             }
         });
-        MqttConnectOptions options = new MqttConnectOptions();
         options.setUserName(username);
         options.setPassword(password.toCharArray());
         options.setCleanSession(true);
@@ -73,12 +82,32 @@ public final class TestDevice implements AutoCloseable {
         return client.publish(topic, payload, qos, false);
     }
 
+    /** Subscribes at QoS 1 to one of its own topics (the gateway grants only "commands"). */
+    public void subscribe(String channel) throws MqttException {
+        client.subscribe(topic(deviceId, channel), 1).waitForCompletion(WAIT_MS);
+    }
+
+    /** What the gateway sent to the device so far, in order. */
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
     public boolean isConnected() {
         return client.isConnected();
     }
 
     public MqttAsyncClient client() {
         return client;
+    }
+
+    /** Drops the connection without DISCONNECT, as a device that crashed or lost its network. */
+    public void dropConnection() throws MqttException {
+        client.disconnectForcibly(0, 0, false);
+    }
+
+    /** Connects again after a {@link #dropConnection()}, with the same options as the first time. */
+    public void reconnect() throws MqttException {
+        client.connect(options).waitForCompletion(WAIT_MS);
     }
 
     @Override
