@@ -386,7 +386,6 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      * other device's events, every other shopper's rows, are still stored and acknowledged.
      */
     private void commitOneByOne(Statements st, List<Pending> batch, boolean onKeyCollision) {
-        int failed = 0;
         for (Pending p : batch) {
             if (p.write() == null) {
                 complete(List.of(p), null);
@@ -398,12 +397,12 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                 complete(List.of(p), null);
             } catch (SQLException e) {
                 st.rollbackQuietly();
-                failed++;
+                // Counted before its listener is told, so a drain later in the batch finds the count complete.
+                commitFailures.increment();
                 LOG.warn("Write {} could not be stored: {}", p.write().getClass().getSimpleName(), e.getMessage());
                 complete(List.of(p), e);
             }
         }
-        commitFailures.increment(failed);
     }
 
     private void commit(Statements st) throws SQLException {

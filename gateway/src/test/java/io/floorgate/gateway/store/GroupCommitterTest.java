@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
@@ -143,6 +145,77 @@ class GroupCommitterTest {
             }
             throw (Error) defect;
         }
+    }
+
+    /** A write that counts its binds, the first {@code passingFailures} of which fail for a reason other than its data. */
+    private static final class Counted implements StoreWrite {
+        private final StoreWrite write;
+        private final int passingFailures;
+        private final AtomicInteger binds = new AtomicInteger();
+
+        Counted(StoreWrite write, int passingFailures) {
+            this.write = write;
+            this.passingFailures = passingFailures;
+        }
+
+        @Override
+        public String sql() {
+            return write.sql();
+        }
+
+        @Override
+        public String sqlOnKeyCollision() {
+            return write.sqlOnKeyCollision();
+        }
+
+        @Override
+        public void bind(PreparedStatement statement) throws SQLException {
+            if (binds.incrementAndGet() <= passingFailures) {
+                throw new SQLException("the disk is briefly full", "HY000");
+            }
+            write.bind(statement);
+        }
+    }
+
+    @Test
+    void offer_whenACommitFailsOnceForAPassingReason_thenTheBatchIsTriedAgainAndEveryWriteCommits() throws Exception {
+        Counted flaky = new Counted(event(2), 1);
+        committer.offer(event(1), null, recording("e1"));
+        committer.offer(flaky, null, recording("flaky"));
+        committer.offer(event(3), null, recording("e3"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("e1 committed", "flaky committed", "e3 committed");
+        assertThat(flaky.binds).hasValue(2);
+        assertThat(rows()).isEqualTo(3);
+        assertThat(metrics.counter("floorgate.ingest.commit.failures").count()).isZero();
+    }
+
+    @Test
+    void offer_whenAWriteKeepsFailingForANonConstraintReason_thenItFailsAloneAfterEveryAttempt() throws Exception {
+        Counted failing = new Counted(event(2), Integer.MAX_VALUE);
+        committer.offer(event(1), null, recording("e1"));
+        committer.offer(failing, null, recording("failing"));
+        committer.offer(event(3), null, recording("e3"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactlyInAnyOrder("e1 committed", "failing failed", "e3 committed");
+        // Three attempts with its batch, then one alone.
+        assertThat(failing.binds).hasValue(4);
+        assertThat(rows()).isEqualTo(2);
+        assertThat(metrics.counter("floorgate.ingest.commit.failures").count()).isEqualTo(1);
+    }
+
+    @Test
+    void offer_whenAWriteBreaksAConstraint_thenItIsNotTriedAgainWithItsBatchButOnceAlone() throws Exception {
+        // kind is NOT NULL: the data itself is wrong, so no retry could help.
+        Counted poison = new Counted(new EventRow("nfc-1", 7, 2, null, 1_000, 2_000, new byte[] {2}), 0);
+        committer.offer(poison, null, recording("poison"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("poison failed");
+        assertThat(poison.binds).hasValue(2);
+        assertThat(metrics.counter("floorgate.ingest.commit.failures").count()).isEqualTo(1);
     }
 
     @Test
