@@ -56,8 +56,8 @@ public final class GatewayMain implements Callable<Integer> {
             return EXIT_BAD_CONFIG;
         }
         Listeners l = config.listeners();
-        config = config.withListeners(new Listeners(l.host(), mqttPort != null ? mqttPort : l.mqttPort(),
-                httpPort != null ? httpPort : l.httpPort(), l.tls()));
+        config = config.withListeners(l.withPorts(mqttPort != null ? mqttPort : l.mqttPort(),
+                httpPort != null ? httpPort : l.httpPort()));
 
         Vertx vertx = Vertx.vertx();
         Gateway gateway;
