@@ -1,6 +1,7 @@
 package io.floorgate.gateway;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.PickupRoutes;
+import io.floorgate.gateway.api.StaffRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
@@ -29,6 +31,10 @@ import io.floorgate.gateway.location.ZoneGraphWayfinder;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.pickup.OrderTable;
 import io.floorgate.gateway.pickup.PickupStage;
+import io.floorgate.gateway.staff.LoginThrottle;
+import io.floorgate.gateway.staff.StaffLogin;
+import io.floorgate.gateway.staff.StaffRequests;
+import io.floorgate.gateway.staff.StaffSessions;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
@@ -39,6 +45,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,8 +102,9 @@ public final class Gateway {
         return lifecycle.start(List.of(storage)).compose(v -> lifecycle.start(components()))
                 .onSuccess(v -> {
                     ready = true;
-                    LOG.info("Floorgate store {} ready: MQTT on {}{}, HTTP on {}, data in {}", config.get().storeId(),
-                            mqttPort, mqttTlsPort > 0 ? " (TLS on " + mqttTlsPort + ")" : "", http.actualPort(),
+                    LOG.info("Floorgate store {} ready: MQTT on {}{}, {} on {}, data in {}", config.get().storeId(),
+                            mqttPort, mqttTlsPort > 0 ? " (TLS on " + mqttTlsPort + ")" : "",
+                            config.get().listeners().httpTls().isPresent() ? "HTTPS" : "HTTP", http.actualPort(),
                             settings.dataDir());
                 });
     }
@@ -110,6 +118,14 @@ public final class Gateway {
         PickupStage pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis,
                 metrics);
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
+        SecureRandom random = new SecureRandom();
+        StaffSessions staffSessions = new StaffSessions(() -> config.get().staff(), settings.staffClock(), random,
+                metrics);
+        StaffLogin login = new StaffLogin(vertx, () -> config.get().staff(), staffSessions, new LoginThrottle(
+                () -> config.get().staff().sessions().lockout(), settings.staffClock(), metrics), random, metrics);
+        StaffRoutes staff = new StaffRoutes(login, staffSessions,
+                new StaffRequests(staffSessions, store.listeners().httpTls().isPresent()));
+        Component staffLogin = Component.of("staff login workers", login::start, login::stop);
         mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
                 new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()));
 
@@ -128,7 +144,8 @@ public final class Gateway {
             touches.subscribe(pickup);
             touches.subscribe(location);
         }, () -> { }));
-        components.add(httpListener(pickup, touches));
+        components.add(staffLogin);
+        components.add(httpListener(pickup, touches, staff));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
@@ -174,20 +191,31 @@ public final class Gateway {
         }
     }
 
-    /** The HTTP endpoints; a stop answers what is committing before the listener closes. */
-    private Component httpListener(PickupStage pickup, TouchLinker touches) {
+    /**
+     * The HTTP endpoints, over TLS when {@code listeners.httpTls} is configured; a stop answers what is committing
+     * before the listener closes.
+     */
+    private Component httpListener(PickupStage pickup, TouchLinker touches, StaffRoutes staff) {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
                     Router router = Router.router(vertx);
                     new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
                     new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApi).mount(router);
                     new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
-                    return vertx.createHttpServer(new HttpServerOptions().setHost(config.get().listeners().host()))
-                            .requestHandler(router).listen(config.get().listeners().httpPort());
+                    staff.mount(router);
+                    return vertx.createHttpServer(httpOptions()).requestHandler(router)
+                            .listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;
                     return null;
                 }), () -> storage.drain().compose(v -> http.close()));
+    }
+
+    private HttpServerOptions httpOptions() {
+        HttpServerOptions options = new HttpServerOptions().setHost(config.get().listeners().host());
+        config.get().listeners().httpTls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(
+                new PemKeyCertOptions().setCertPath(tls.certPath().toString()).setKeyPath(tls.keyPath().toString())));
+        return options;
     }
 
     /**
