@@ -128,6 +128,9 @@ public final class StaffClient {
     private static Answer parse(byte[] raw) {
         String text = new String(raw, StandardCharsets.UTF_8);
         int end = text.indexOf("\r\n\r\n");
+        if (!text.startsWith("HTTP/1.1 ") || end < 0) {
+            throw new IllegalStateException("not an HTTP/1.1 answer: " + raw.length + " bytes");
+        }
         String[] lines = text.substring(0, end).split("\r\n");
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
