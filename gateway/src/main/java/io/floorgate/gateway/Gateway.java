@@ -2,21 +2,24 @@ package io.floorgate.gateway;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
+import io.floorgate.gateway.api.Authorizer;
 import io.floorgate.gateway.api.PickupRoutes;
+import io.floorgate.gateway.api.PushStreams;
 import io.floorgate.gateway.api.StaffRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
+import io.floorgate.gateway.ingest.DeviceHealthQuery;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
 import io.floorgate.gateway.ingest.IngestServices;
 import io.floorgate.gateway.ingest.MqttIngestServer;
+import io.floorgate.gateway.ingest.RejectionQuery;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
 import io.floorgate.gateway.linking.SessionDirectory;
 import io.floorgate.gateway.linking.SessionExpiry;
@@ -30,6 +33,7 @@ import io.floorgate.gateway.location.Wayfinder;
 import io.floorgate.gateway.location.ZoneGraphWayfinder;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.pickup.OrderTable;
+import io.floorgate.gateway.pickup.PickupQueueQuery;
 import io.floorgate.gateway.pickup.PickupStage;
 import io.floorgate.gateway.staff.LoginThrottle;
 import io.floorgate.gateway.staff.StaffLogin;
@@ -57,7 +61,6 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    private static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
 
     private final Vertx vertx;
     private final GatewaySettings settings;
@@ -70,6 +73,9 @@ public final class Gateway {
     private volatile boolean ready;
     private LocationStage location;
     private SessionRegistry sessions;
+    private PickupStage pickup;
+    private IngestMetrics ingestMetrics;
+    private DeviceHealthTracker deviceHealth;
     private MqttIngestServer mqtt;
     private HttpServer http;
     private Future<Void> stopped;
@@ -112,22 +118,31 @@ public final class Gateway {
     /** Everything after storage, in the order it starts. */
     private List<Component> components() {
         StoreConfig store = config.get();
+        RetentionSweeper retention = new RetentionSweeper(vertx, storage.database(), metrics);
         location = new LocationStage(resolver, storage.committer(), store, System::currentTimeMillis, metrics);
+        // By entry: a visit still open after the whole retention period is as stale as a closed one.
+        retention.register("zone_visit", "entered_at", () -> config.get().retention().zoneVisits());
         sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
                 metrics);
-        PickupStage pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis,
-                metrics);
+        retention.register("shopper_session", "ended_at", () -> config.get().retention().sessions());
+        pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics);
+        // By readiness: an order ready longer ago than the whole retention period is done with, whatever its state.
+        retention.register("pickup_order", "ready_at", () -> config.get().retention().orders());
+        retention.register("pickup_step", "at", () -> config.get().retention().orders());
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
+        retention.register("session_touch", "at", () -> config.get().retention().touches());
+        ingestMetrics = new IngestMetrics(metrics);
+        deviceHealth = new DeviceHealthTracker(config::get, ingestMetrics, metrics);
+        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, deviceHealth,
+                location, pickup, touches), new ReplayStateLoader(storage.database()));
+        retention.register("device_event", "received_at", () -> config.get().retention().deviceEvents());
         SecureRandom random = new SecureRandom();
         StaffSessions staffSessions = new StaffSessions(() -> config.get().staff(), settings.staffClock(), random,
                 metrics);
         StaffLogin login = new StaffLogin(vertx, () -> config.get().staff(), staffSessions, new LoginThrottle(
                 () -> config.get().staff().sessions().lockout(), settings.staffClock(), metrics), random, metrics);
-        StaffRoutes staff = new StaffRoutes(login, staffSessions,
-                new StaffRequests(staffSessions, store.listeners().httpTls().isPresent()));
-        Component staffLogin = Component.of("staff login workers", login::start, login::stop);
-        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
-                new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()));
+        StaffRoutes staff = new StaffRoutes(login, new StaffRequests(staffSessions,
+                store.listeners().httpTls().isPresent()), staffSessions);
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));
@@ -137,21 +152,27 @@ public final class Gateway {
                     .restore(System.currentTimeMillis() - PickupStage.HANDED_OFF_KEPT_MS));
             return null;
         }));
+        PushStreams pushes = new PushStreams(metrics);
         components.add(Component.of("stage subscriptions", () -> {
             // Only once both stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
             location.subscribe(pickup);
             touches.subscribe(pickup);
             touches.subscribe(location);
+            // The push streams tell shoppers and staff of committed pickup steps and kiosk scans, and close a
+            // shopper's streams when the session ends; the HTTP listener opens them.
+            pickup.subscribe(pushes);
+            sessions.subscribe(pushes);
+            touches.subscribe(pushes);
         }, () -> { }));
-        components.add(staffLogin);
-        components.add(httpListener(pickup, touches, staff));
+        components.add(Component.of("staff login workers", login::start, login::stop));
+        components.add(httpListener(pushes, staff));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
             components.add(Component.of("configuration watcher", watcher::start, watcher::stop));
         });
-        components.add(retention());
+        components.add(retention);
         return components;
     }
 
@@ -161,7 +182,7 @@ public final class Gateway {
      */
     private Component sessions(TouchLinker touches) {
         SessionTable table = new SessionTable(storage.database());
-        SessionExpiry expiry = new SessionExpiry(vertx, sessions, table, () -> config.get().retention().sessions());
+        SessionExpiry expiry = new SessionExpiry(vertx, sessions, table);
         long[] refreshTimer = {-1};
         return Component.of("shopper sessions", () -> vertx.executeBlocking(() -> table.restore(
                 System.currentTimeMillis(), config.get().sessions().inactivityTimeout())).map(restored -> {
@@ -192,18 +213,21 @@ public final class Gateway {
     }
 
     /**
-     * The HTTP endpoints, over TLS when {@code listeners.httpTls} is configured; a stop answers what is committing
-     * before the listener closes.
+     * The HTTP endpoints, over TLS when {@code listeners.httpTls} is configured: the API under /api with its JSON
+     * errors, health and metrics beside it; a stop answers what is committing before the listener closes.
      */
-    private Component httpListener(PickupStage pickup, TouchLinker touches, StaffRoutes staff) {
+    private Component httpListener(PushStreams pushes, StaffRoutes staff) {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
-                    Router router = Router.router(vertx);
-                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
-                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApi).mount(router);
-                    new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
-                    staff.mount(router);
-                    return vertx.createHttpServer(httpOptions()).requestHandler(router)
+                    Router others = Router.router(vertx);
+                    new HealthAndMetricsRoutes(metrics, () -> ready, storage.health()).mount(others);
+                    // Staff are signed in by their session cookie, for every route whose admission names a role.
+                    ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
+                            staff.authenticator()), metrics);
+                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
+                    new PickupRoutes(pickup, pushes).mount(api);
+                    staff.mount(api);
+                    return vertx.createHttpServer(httpOptions()).requestHandler(api.inFrontOf(others))
                             .listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;
@@ -234,23 +258,6 @@ public final class Gateway {
             mqtt.stopAccepting();
             return storage.drain().compose(v -> mqtt.close());
         });
-    }
-
-    /** Enforces retention once at start and then every {@link #RETENTION_PERIOD}, on a worker. */
-    private Component retention() {
-        RetentionSweeper sweeper = new RetentionSweeper(storage.database(), metrics);
-        Runnable sweep = () -> vertx.executeBlocking(() -> {
-            Instant now = Instant.now();
-            sweeper.sweepDeviceEvents(config.get().retention().deviceEvents(), now);
-            sweeper.sweepOrders(config.get().retention().orders(), now);
-            sweeper.sweepTouches(config.get().retention().touches(), now);
-            return sweeper.sweepZoneVisits(config.get().retention().zoneVisits(), now);
-        }, false).onFailure(e -> LOG.warn("Retention sweep failed: {}", e.toString()));
-        long[] timer = {-1};
-        return Component.of("retention", () -> {
-            sweep.run();
-            timer[0] = vertx.setPeriodic(RETENTION_PERIOD.toMillis(), id -> sweep.run());
-        }, () -> vertx.cancelTimer(timer[0]));
     }
 
     private void applyConfig(StoreConfig next) {
@@ -306,6 +313,21 @@ public final class Gateway {
     /** Where linked shoppers are and how full each zone is, for the API and the ops page. */
     public LocationQuery locationQuery() {
         return location;
+    }
+
+    /** Every configured device's health, for the ops page. */
+    public DeviceHealthQuery deviceHealthQuery() {
+        return deviceHealth;
+    }
+
+    /** What ingest refused since start, by device and by reason, for the ops page and the upstream summary. */
+    public RejectionQuery rejectionQuery() {
+        return ingestMetrics;
+    }
+
+    /** Every open pickup order as committed, for the ops page. */
+    public PickupQueueQuery pickupQueueQuery() {
+        return pickup;
     }
 
     /** Routes over the current configuration's zones; follows configuration reloads. */

@@ -172,7 +172,7 @@ class StaffLoginTest {
 
         Answer expired = tablet.get("/api/v1/staff/me");
         assertThat(expired.status()).isEqualTo(401);
-        assertThat(expired.json().getString("error")).isEqualTo("staff_login_required");
+        assertThat(expired.json().getString("error")).isEqualTo("unauthorized");
     }
 
     @Test

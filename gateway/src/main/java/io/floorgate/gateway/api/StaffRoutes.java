@@ -2,8 +2,10 @@ package io.floorgate.gateway.api;
 
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 
 import io.floorgate.config.StaffRole;
+import io.floorgate.gateway.api.ApiRouter.Body;
 import io.floorgate.gateway.staff.LoginResult;
 import io.floorgate.gateway.staff.PasswordHasher;
 import io.floorgate.gateway.staff.StaffCheck;
@@ -15,20 +17,21 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
  * Staff login for the ops page under {@code /api/v1/staff}: {@code POST /login} with {@code {id, password}},
- * {@code POST /logout}, {@code GET /me}, and for managers {@code GET /sessions} (who is logged in). The cookie and
+ * {@code POST /logout}, {@code GET /me}, and for managers {@code GET /sessions} (who is logged in); and the
+ * {@link #authenticator()} that signs staff in on every route whose {@link Admission} admits them. The cookie and
  * CSRF rules are {@link StaffRequests}'; the lockout and the password check {@link StaffLogin}'s.
  *
  * <p>Answers: a wrong password and an unknown id both answer 401 {@code login_failed}; a locked id or address 429
  * {@code login_locked} with {@code Retry-After}, the same whether the id exists or not; too many checks waiting 503
- * {@code login_busy}. A request without a valid session answers 401 {@code staff_login_required}; a state change
- * without the CSRF token 403 {@code csrf_token_invalid}; a role below the route's 403 {@code role_forbidden}.
+ * {@code login_busy}. On routes for staff, a request without a valid session answers 401 (the {@link Authorizer}'s);
+ * a state change without the session's CSRF token 403 {@code csrf_token_invalid}; a staff stream opened from a page
+ * of another origin 403 {@code origin_refused}; a role below the route's 403 {@code role_forbidden}.
  *
- * <p>Login itself needs no session or CSRF token, but only a JSON body is read: a form on another site cannot send
+ * <p>Login itself needs no session or CSRF token, but reads only a JSON body: a form on another site cannot send
  * {@code application/json} without a CORS preflight, which this gateway never grants, so no other site can log a
  * browser in to an account of its choosing.
  *
@@ -40,21 +43,43 @@ public final class StaffRoutes {
     private static final int MAX_ID_LENGTH = 64;
 
     private final StaffLogin login;
-    private final StaffSessions sessions;
     private final StaffRequests requests;
+    private final StaffSessions sessions;
 
-    public StaffRoutes(StaffLogin login, StaffSessions sessions, StaffRequests requests) {
+    public StaffRoutes(StaffLogin login, StaffRequests requests, StaffSessions sessions) {
         this.login = login;
-        this.sessions = sessions;
         this.requests = requests;
+        this.sessions = sessions;
     }
 
-    /** Mount after {@link ApiRoutes#mount}, which installs the counting and the JSON errors these rely on. */
-    public void mount(Router router) {
-        ApiRoutes.route(router, HttpMethod.POST, "/staff/login", true).handler(this::login);
-        ApiRoutes.route(router, HttpMethod.POST, "/staff/logout", false).handler(this::logout);
-        ApiRoutes.route(router, HttpMethod.GET, "/staff/me", false).handler(this::me);
-        ApiRoutes.route(router, HttpMethod.GET, "/staff/sessions", false).handler(this::list);
+    public void mount(ApiRouter api) {
+        api.route(HttpMethod.POST, "/staff/login", Admission.anyone(), Body.JSON).handler(this::login);
+        api.route(HttpMethod.POST, "/staff/logout", Admission.staff(StaffRole.ASSOCIATE), Body.NONE)
+                .handler(this::logout);
+        api.route(HttpMethod.GET, "/staff/me", Admission.staff(StaffRole.ASSOCIATE), Body.NONE).handler(this::me);
+        api.route(HttpMethod.GET, "/staff/sessions", Admission.staff(StaffRole.MANAGER), Body.NONE)
+                .handler(this::list);
+    }
+
+    /**
+     * Signs in the request's staff session cookie: empty without a valid session; refuses (403) a state change
+     * without its CSRF token and a WebSocket from another origin.
+     */
+    public StaffAuthenticator authenticator() {
+        return request -> {
+            StaffCheck check = requests.check(request);
+            if (check instanceof StaffCheck.SignedIn in) {
+                return Optional.of(new Caller.Staff(in.session()));
+            }
+            if (check instanceof StaffCheck.CsrfTokenMissing) {
+                throw new ApiError(403, "csrf_token_invalid", "a state change needs the " + StaffRequests.CSRF_HEADER
+                        + " header with the token that login and GET /api/v1/staff/me return");
+            }
+            if (check instanceof StaffCheck.ForeignOrigin) {
+                throw new ApiError(403, "origin_refused", "a staff stream opens only from this gateway's own pages");
+            }
+            return Optional.empty();
+        };
     }
 
     private void login(RoutingContext ctx) {
@@ -70,7 +95,7 @@ public final class StaffRoutes {
             // A browser that logs in again leaves no older session of its own behind.
             StaffRequests.sessionId(ctx.request()).ifPresent(sessions::close);
             ctx.response().addCookie(requests.cookie(in.session()));
-            ApiRoutes.json(ctx, 200, me(in.session()));
+            ApiRouter.json(ctx, 200, me(in.session()));
         } else if (result instanceof LoginResult.Locked locked) {
             // The seconds rounded up: a client that waits exactly that long is let in.
             long seconds = Math.max(1, (locked.retryAfter().toMillis() + 999) / 1000);
@@ -86,23 +111,25 @@ public final class StaffRoutes {
     }
 
     private void logout(RoutingContext ctx) {
-        StaffSession session = signedIn(ctx, StaffRole.ASSOCIATE);
-        sessions.close(session.id());
+        sessions.close(staff(ctx).id());
         ctx.response().addCookie(requests.clearedCookie()).setStatusCode(204).end();
     }
 
     private void me(RoutingContext ctx) {
-        ApiRoutes.json(ctx, 200, me(signedIn(ctx, StaffRole.ASSOCIATE)));
+        ApiRouter.json(ctx, 200, me(staff(ctx)));
     }
 
     private void list(RoutingContext ctx) {
-        signedIn(ctx, StaffRole.MANAGER);
         JsonArray open = new JsonArray();
         sessions.list().forEach(s -> open.add(new JsonObject().put("id", s.accountId())
                 .put("role", roleName(s.role()))
                 .put("loggedInAt", Instant.ofEpochMilli(s.loggedInAtMs()).toString())
                 .put("lastUsedAt", Instant.ofEpochMilli(s.lastUsedAtMs()).toString())));
-        ApiRoutes.json(ctx, 200, new JsonObject().put("sessions", open));
+        ApiRouter.json(ctx, 200, new JsonObject().put("sessions", open));
+    }
+
+    private static StaffSession staff(RoutingContext ctx) {
+        return ((Caller.Staff) ApiRouter.caller(ctx)).session();
     }
 
     private static JsonObject me(StaffSession session) {
@@ -110,32 +137,7 @@ public final class StaffRoutes {
                 .put("csrfToken", session.csrfToken());
     }
 
-    /** The session the request is signed in with, when its role includes {@code needed}; refused otherwise. */
-    private StaffSession signedIn(RoutingContext ctx, StaffRole needed) {
-        StaffCheck check = requests.check(ctx.request());
-        if (check instanceof StaffCheck.SignedIn in) {
-            if (!in.session().role().includes(needed)) {
-                throw new ApiError(403, "role_forbidden", "this needs the " + roleName(needed) + " role or above; "
-                        + in.session().accountId() + " is " + roleName(in.session().role()));
-            }
-            return in.session();
-        }
-        throw refusal(check);
-    }
-
-    /** The answer to a request whose staff check did not pass. */
-    static ApiError refusal(StaffCheck check) {
-        if (check instanceof StaffCheck.CsrfTokenMissing) {
-            return new ApiError(403, "csrf_token_invalid", "a state change needs the " + StaffRequests.CSRF_HEADER
-                    + " header with the token that login and GET /api/v1/staff/me return");
-        }
-        if (check instanceof StaffCheck.ForeignOrigin) {
-            return new ApiError(403, "origin_refused", "a staff stream opens only from this gateway's own pages");
-        }
-        return new ApiError(401, "staff_login_required", "log in first: POST /api/v1/staff/login");
-    }
-
-    static String roleName(StaffRole role) {
+    private static String roleName(StaffRole role) {
         return role.name().toLowerCase(Locale.ROOT);
     }
 }
