@@ -152,7 +152,7 @@ public final class Gateway {
                     .restore(System.currentTimeMillis() - PickupStage.HANDED_OFF_KEPT_MS));
             return null;
         }));
-        PushStreams pushes = new PushStreams(metrics);
+        PushStreams pushes = new PushStreams(metrics, session -> staffSessions.check(session.id()).isPresent());
         components.add(Component.of("stage subscriptions", () -> {
             // Only once both stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
