@@ -42,6 +42,10 @@ import io.floorgate.gateway.staff.StaffSessions;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
+import io.floorgate.gateway.summary.SummaryStage;
+import io.floorgate.gateway.upstream.Forwarder;
+import io.floorgate.gateway.upstream.LiveEvents;
+import io.floorgate.gateway.upstream.Pseudonyms;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -69,6 +73,8 @@ public final class Gateway {
     private final AdvertisedIdResolver resolver = new AdvertisedIdResolver(System::currentTimeMillis);
     private final Lifecycle lifecycle = new Lifecycle();
     private final Storage storage;
+    /** Keyed once at start: a reloaded hashKey would make one shopper two to the chain, so it waits for a restart. */
+    private final Pseudonyms pseudonyms;
     private volatile Wayfinder wayfinder;
     private volatile boolean ready;
     private LocationStage location;
@@ -87,6 +93,7 @@ public final class Gateway {
         this.settings = settings;
         this.config = new AtomicReference<>(settings.config());
         this.wayfinder = new ZoneGraphWayfinder(settings.config());
+        this.pseudonyms = new Pseudonyms(settings.config().upstream().hashKey());
         this.storage = new Storage(vertx, settings.dataDir(), settings.config().ingest(), settings.fsyncOnCommit(),
                 metrics);
     }
@@ -125,7 +132,9 @@ public final class Gateway {
         sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
                 metrics);
         retention.register("shopper_session", "ended_at", () -> config.get().retention().sessions());
-        pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics);
+        LiveEvents liveEvents = new LiveEvents(pseudonyms);
+        pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics,
+                liveEvents);
         // By readiness: an order ready longer ago than the whole retention period is done with, whatever its state.
         retention.register("pickup_order", "ready_at", () -> config.get().retention().orders());
         retention.register("pickup_step", "at", () -> config.get().retention().orders());
@@ -133,8 +142,11 @@ public final class Gateway {
         retention.register("session_touch", "at", () -> config.get().retention().touches());
         ingestMetrics = new IngestMetrics(metrics);
         deviceHealth = new DeviceHealthTracker(config::get, ingestMetrics, metrics);
+        SummaryStage summary = new SummaryStage(storage.committer(), config::get, new SummaryStage.Sources(sessions,
+                location, deviceHealth::devices, ingestMetrics::rejectedSoFar), pseudonyms, liveEvents,
+                System::currentTimeMillis, metrics);
         mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, deviceHealth,
-                location, pickup, touches), new ReplayStateLoader(storage.database()));
+                location, List.of(pickup, summary), touches, liveEvents), new ReplayStateLoader(storage.database()));
         retention.register("device_event", "received_at", () -> config.get().retention().deviceEvents());
         SecureRandom random = new SecureRandom();
         StaffSessions staffSessions = new StaffSessions(() -> config.get().staff(), settings.staffClock(), random,
@@ -145,6 +157,9 @@ public final class Gateway {
                 store.listeners().httpTls().isPresent()), staffSessions);
 
         List<Component> components = new ArrayList<>();
+        // First: its start moves the outbox's seq past any restored backup's before a stage writes to the outbox.
+        components.add(new Forwarder(vertx, storage.database(), storage.committer(), store, System::currentTimeMillis,
+                metrics));
         components.add(sessions(touches));
         components.add(new DeployedStage(vertx, "location stage", location, () -> null));
         components.add(new DeployedStage(vertx, "pickup stage", pickup, () -> {
@@ -152,13 +167,18 @@ public final class Gateway {
                     .restore(System.currentTimeMillis() - PickupStage.HANDED_OFF_KEPT_MS));
             return null;
         }));
+        components.add(new DeployedStage(vertx, "summary stage", summary, () -> null));
         PushStreams pushes = new PushStreams(metrics, session -> staffSessions.check(session.id()).isPresent());
         components.add(Component.of("stage subscriptions", () -> {
-            // Only once both stages are deployed: each hands what it is told to its own context.
+            // Only once the stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
             location.subscribe(pickup);
             touches.subscribe(pickup);
             touches.subscribe(location);
+            sessions.subscribe(summary);
+            location.subscribe(summary);
+            pickup.subscribe(summary);
+            touches.subscribe(summary);
             // The push streams tell shoppers and staff of committed pickup steps and kiosk scans, and close a
             // shopper's streams when the session ends; the HTTP listener opens them.
             pickup.subscribe(pushes);

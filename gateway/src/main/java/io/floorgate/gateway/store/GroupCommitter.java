@@ -114,6 +114,33 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
     }
 
     /**
+     * Queues writes that belong together (a pickup step and the upstream event reporting it): they are committed in
+     * one transaction, never split across batches, and a failure fails them all. They take one place in the queue;
+     * the listener runs once, on {@code context}, for all of them.
+     *
+     * @return false when the queue is full: none was queued, the caller applies back-pressure
+     */
+    public boolean offer(List<StoreWrite> writes, Context context, CommitListener listener) {
+        return offer(new Together(List.copyOf(writes)), context, listener);
+    }
+
+    /**
+     * Writes queued as one: travels as a single {@link Pending}, so the batch gathering and the one-by-one fallback
+     * never separate them; {@link #rows} unpacks it when binding. Never bound itself.
+     */
+    private record Together(List<StoreWrite> writes) implements StoreWrite {
+        @Override
+        public String sql() {
+            throw new UnsupportedOperationException("bound write by write");
+        }
+
+        @Override
+        public void bind(PreparedStatement statement) {
+            throw new UnsupportedOperationException("bound write by write");
+        }
+    }
+
+    /**
      * Queues a barrier: its listener runs once every write queued before it is committed. A duplicate of
      * an event still waiting for its commit is acknowledged this way, never before the original is durable.
      */
@@ -413,21 +440,19 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
         int writes = 0;
         PreparedStatement open = null;
         for (Pending p : batch) {
-            StoreWrite write = p.write();
-            if (write == null) {
-                continue;
-            }
-            String fallback = write.sqlOnKeyCollision();
-            PreparedStatement statement = st.of(onKeyCollision && fallback != null ? fallback : write.sql());
-            if (statement != open) {
-                if (open != null) {
-                    open.executeBatch();
+            for (StoreWrite write : rows(p)) {
+                String fallback = write.sqlOnKeyCollision();
+                PreparedStatement statement = st.of(onKeyCollision && fallback != null ? fallback : write.sql());
+                if (statement != open) {
+                    if (open != null) {
+                        open.executeBatch();
+                    }
+                    open = statement;
                 }
-                open = statement;
+                bind(p, write, statement);
+                statement.addBatch();
+                writes++;
             }
-            bind(p, statement);
-            statement.addBatch();
-            writes++;
         }
         if (open != null) {
             open.executeBatch();
@@ -435,13 +460,21 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
         return writes;
     }
 
+    /** A queued write's rows: none for a barrier, each of writes queued together, else the write itself. */
+    private static List<StoreWrite> rows(Pending p) {
+        if (p.write() instanceof Together together) {
+            return together.writes();
+        }
+        return p.write() == null ? List.of() : List.of(p.write());
+    }
+
     /**
      * Binds one write. Anything but an SQL error or a failing JVM thrown by its code is that write's own defect: it
      * is reported as {@link UnbindableWrite}, so that the write fails alone and the writer thread goes on.
      */
-    private static void bind(Pending p, PreparedStatement statement) throws SQLException {
+    private static void bind(Pending p, StoreWrite row, PreparedStatement statement) throws SQLException {
         try {
-            p.write().bind(statement);
+            row.bind(statement);
         } catch (SQLException | VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {

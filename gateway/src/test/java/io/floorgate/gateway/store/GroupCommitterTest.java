@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -193,6 +194,71 @@ class GroupCommitterTest {
         committer.drain().get(10, TimeUnit.SECONDS);
         assertThat(outcomes).containsExactly("before committed", "while-lost failed", "after committed");
         assertThat(rows()).isEqualTo(2);
+    }
+
+    @Test
+    void offerTogether_whenAllWritesAreGood_thenAllAreStoredAndTheListenerIsToldOnce() throws Exception {
+        committer.offer(List.of(event(1), event(2), event(3)), null, recording("together"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("together committed");
+        assertThat(rows()).isEqualTo(3);
+    }
+
+    @Test
+    void offerTogether_whenOneWriteBreaksAConstraint_thenNoneOfThemIsStoredAndTheOthersInTheBatchAre()
+            throws Exception {
+        committer.offer(event(1), null, recording("before"));
+        committer.offer(List.of(event(2), new EventRow("nfc-1", 7, 3, null, 1_000, 2_000, new byte[] {3}), event(4)),
+                null, recording("together"));
+        committer.offer(event(5), null, recording("after"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("before committed", "together failed", "after committed");
+        assertThat(seqs()).containsExactly(1L, 5L);
+    }
+
+    @Test
+    void offerTogether_whenMoreWritesThanABatchHolds_thenTheyAreNotSplitAcrossTransactions() throws Exception {
+        // maxBatch is 10: split into batches, the first ten would commit before the bad last one fails.
+        List<StoreWrite> writes = new ArrayList<>();
+        for (long seq = 1; seq <= 24; seq++) {
+            writes.add(event(seq));
+        }
+        writes.add(new EventRow("nfc-1", 7, 25, null, 1_000, 2_000, new byte[] {25}));
+        committer.offer(writes, null, recording("too many with a bad one"));
+        committer.offer(writes.subList(0, 24), null, recording("too many"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("too many with a bad one failed", "too many committed");
+        assertThat(rows()).isEqualTo(24);
+    }
+
+    @Test
+    void offerTogether_whenTheQueueIsFull_thenNoneIsQueued() throws Exception {
+        GroupCommitter tiny = new GroupCommitter(db, 1, 1, Duration.ofSeconds(1), false, new SimpleMeterRegistry());
+        try {
+            boolean refused = false;
+            for (long seq = 1; seq <= 100 && !refused; seq += 2) {
+                refused = !tiny.offer(List.of(event(seq), event(seq + 1)), null, null);
+            }
+            tiny.drain().get(10, TimeUnit.SECONDS);
+            assertThat(refused).isTrue();
+            assertThat(rows() % 2).as("only whole pairs are stored").isZero();
+        } finally {
+            tiny.close();
+        }
+    }
+
+    private List<Long> seqs() throws Exception {
+        List<Long> seqs = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq FROM device_event ORDER BY seq")) {
+            while (rs.next()) {
+                seqs.add(rs.getLong(1));
+            }
+        }
+        return seqs;
     }
 
     @Test
