@@ -107,9 +107,15 @@ class HealthAndMetricsTest {
             assertThat(gateway.count("SELECT boot_id FROM device_state WHERE device_id = 'ble-1'")).isEqualTo(BOOT_ID);
             assertThat(gateway.metric("floorgate_ingest_accepted_total",
                     "kind", "ble-receiver", "channel", "health", "qos", "1")).isEqualTo(1);
+            var health = gateway.gateway().deviceHealthQuery().device(TestStore.BLE).orElseThrow();
+            assertThat(health.online()).isTrue();
+            assertThat(health.batteryPct()).hasValue(BATTERY_PCT);
+            assertThat(health.bootId()).hasValue(BOOT_ID);
         }
 
         await().atMost(WAIT).until(() -> gateway.count(offline) == 1);
+        assertThat(gateway.gateway().deviceHealthQuery().device(TestStore.BLE).orElseThrow().online())
+                .as("the read view says what the row says").isFalse();
         assertThat(gateway.count("SELECT battery_pct FROM device_state WHERE device_id = 'ble-1'"))
                 .as("going offline keeps the last battery reading").isEqualTo(BATTERY_PCT);
     }

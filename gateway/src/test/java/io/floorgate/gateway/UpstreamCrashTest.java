@@ -35,9 +35,13 @@ class UpstreamCrashTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(60);
     private static final int BACKLOG = 150;
-    /** Slow enough that the kill finds most of the backlog unsent, and some of it in flight. */
-    private static final int DRAIN_RATE = 40;
-    private static final int RECEIVED_BEFORE_CUT = 20;
+    /**
+     * The first run drains this slowly: the backlog would take half a minute, so the cut and the kill find most of
+     * it unsent (and some in flight) however late a busy machine runs the test's thread. The second run drains fast.
+     */
+    private static final int SLOW_DRAIN_RATE = 5;
+    private static final int FAST_DRAIN_RATE = 1000;
+    private static final int RECEIVED_BEFORE_CUT = 5;
 
     @TempDir
     Path dir;
@@ -49,19 +53,11 @@ class UpstreamCrashTest {
         try (UpstreamBroker broker = UpstreamBroker.start(dir.resolve("broker"));
              UpstreamSubscriber chain = UpstreamSubscriber.subscribe(broker.uri(), "test-chain", TestStore.STORE_ID);
              UplinkCut uplink = UplinkCut.to(broker.uri())) {
-            Path configFile = dir.resolve("store.yaml");
-            Files.writeString(configFile, TestStore.yaml(10_000, 10_000, "5ms") + """
-                    upstream:
-                      brokerUri: %s
-                      hashKey: upstream-test-hash-key
-                      drainMaxRate: %d
-                      inFlight: 5
-                      reconnectMin: 50ms
-                      reconnectMax: 500ms
-                    """.formatted(uplink.uri(), DRAIN_RATE));
+            Path slow = writeConfig("slow.yaml", uplink, SLOW_DRAIN_RATE);
+            Path fast = writeConfig("fast.yaml", uplink, FAST_DRAIN_RATE);
             Map<Long, OutboxEntry> written = new HashMap<>(writeWhileStopped(dataDir, 0, BACKLOG));
 
-            try (ChildGateway first = ChildGateway.start(configFile, dataDir, dir.resolve("first.log"))) {
+            try (ChildGateway first = ChildGateway.start(slow, dataDir, dir.resolve("first.log"))) {
                 await().atMost(PATIENCE).until(() -> chain.received().size() >= RECEIVED_BEFORE_CUT);
                 uplink.cut();
                 first.process().destroyForcibly(); // SIGKILL: no shutdown hook, no "offline", no H2 close
@@ -72,7 +68,7 @@ class UpstreamCrashTest {
             // What the stages committed after the kill's last commit, as the next run finds it.
             written.putAll(writeWhileStopped(dataDir, BACKLOG, 20));
 
-            try (ChildGateway second = ChildGateway.start(configFile, dataDir, dir.resolve("second.log"))) {
+            try (ChildGateway second = ChildGateway.start(fast, dataDir, dir.resolve("second.log"))) {
                 uplink.restore();
                 await().atMost(PATIENCE).until(() -> distinctSeqs(chain.received()).containsAll(written.keySet()));
             }
@@ -91,6 +87,20 @@ class UpstreamCrashTest {
             }
             assertThat(firstArrivals(received)).isSorted();
         }
+    }
+
+    private Path writeConfig(String name, UplinkCut uplink, int drainRate) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, TestStore.yaml(10_000, 10_000, "5ms") + """
+                upstream:
+                  brokerUri: %s
+                  hashKey: upstream-test-hash-key
+                  drainMaxRate: %d
+                  inFlight: 5
+                  reconnectMin: 50ms
+                  reconnectMax: 500ms
+                """.formatted(uplink.uri(), drainRate));
+        return file;
     }
 
     /** Writes summaries into the stopped gateway's database, as its stages had committed them. */

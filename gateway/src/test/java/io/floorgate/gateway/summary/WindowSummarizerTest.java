@@ -231,6 +231,19 @@ class WindowSummarizerTest {
         assertThat(second.getZones(0).getDwellP50S()).isEqualTo(6.5);
     }
 
+    @Test
+    void closeUntil_whenTheClockJumpsFarAhead_thenAtMostTheCatchUpWindowsAreSummarizedAndTheCurrentOneIsNext() {
+        long now = T0 + 1_000 * WINDOW_MS + 1;
+
+        List<StoreSummary> closed = summarizer.closeUntil(now);
+
+        assertThat(closed).hasSize(WindowSummarizer.MAX_CATCH_UP_WINDOWS);
+        assertThat(closed.get(closed.size() - 1).getWindowEndMs())
+                .isEqualTo(T0 + WindowSummarizer.MAX_CATCH_UP_WINDOWS * WINDOW_MS);
+        assertThat(summarizer.closeUntil(now + WINDOW_MS)).extracting(StoreSummary::getWindowStartMs)
+                .containsExactly(T0 + 1_000 * WINDOW_MS);
+    }
+
     private Map<Rejection, Map<String, Long>> rejectionsCopy() {
         Map<Rejection, Map<String, Long>> copy = new EnumMap<>(Rejection.class);
         rejections.forEach((reason, byDevice) -> copy.put(reason, Map.copyOf(byDevice)));
