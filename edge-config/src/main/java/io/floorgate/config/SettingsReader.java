@@ -19,8 +19,9 @@ final class SettingsReader {
 
     static final List<String> LIMITS_KEYS =
             List.of("maxEventBytes", "devicePublishRate", "devicePublishBurst", "maxDevicesConnected");
-    static final List<String> LISTENERS_KEYS = List.of("host", "mqttPort", "httpPort", "tls");
+    static final List<String> LISTENERS_KEYS = List.of("host", "mqttPort", "httpPort", "tls", "httpTls");
     static final List<String> TLS_KEYS = List.of("port", "cert", "key");
+    static final List<String> HTTP_TLS_KEYS = List.of("cert", "key");
     static final List<String> INGEST_KEYS = List.of("commitInterval", "commitMaxBatch", "queueCapacity");
     static final List<String> UPSTREAM_KEYS = List.of("brokerUri", "protocol", "clientId", "username", "password",
             "passwordEnv", "tls", "summaryWindow", "outboxMaxRows", "outboxMaxBytes", "outboxMaxAge", "drainMaxRate",
@@ -134,7 +135,11 @@ final class SettingsReader {
         Integer httpPort = m.value("httpPort", n -> n.integer(0, MAX_PORT), DEFAULT_HTTP_PORT);
         Optional<Listeners.Tls> tls = m.value("tls",
                 n -> n.mapping(TLS_KEYS).flatMap(this::tls).map(Optional::of), Optional.empty());
-        return anyNull(host, mqttPort, httpPort, tls) ? null : new Listeners(host, mqttPort, httpPort, tls);
+        Optional<Listeners.HttpTls> httpTls = m.value("httpTls",
+                n -> n.mapping(HTTP_TLS_KEYS).flatMap(this::httpTls).map(Optional::of), Optional.empty());
+        return anyNull(host, mqttPort, httpPort, tls, httpTls)
+                ? null
+                : new Listeners(host, mqttPort, httpPort, tls, httpTls);
     }
 
     private Optional<Listeners.Tls> tls(MappingCursor m) {
@@ -142,6 +147,12 @@ final class SettingsReader {
         Path cert = m.required("cert", this::readableFile);
         Path key = m.required("key", this::readableFile);
         return anyNull(port, cert, key) ? Optional.empty() : Optional.of(new Listeners.Tls(port, cert, key));
+    }
+
+    private Optional<Listeners.HttpTls> httpTls(MappingCursor m) {
+        Path cert = m.required("cert", this::readableFile);
+        Path key = m.required("key", this::readableFile);
+        return anyNull(cert, key) ? Optional.empty() : Optional.of(new Listeners.HttpTls(cert, key));
     }
 
     /** A path relative to the config file's directory, so a store's files can travel together. */
@@ -339,7 +350,7 @@ final class SettingsReader {
         return m.value(key, n -> n.duration(MIN_RETENTION, null), defaultValue);
     }
 
-    private static boolean anyNull(Object... values) {
+    static boolean anyNull(Object... values) {
         for (Object value : values) {
             if (value == null) {
                 return true;

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
  * @param upstream the chain's upstream broker
  * @param retention how long stored rows are kept
  * @param sessions  shopper sessions: inactivity, id rotation, the order system's token
+ * @param staff     staff accounts for the ops page and how their logins behave
  */
 public record StoreConfig(
         Path source,
@@ -42,12 +43,21 @@ public record StoreConfig(
         Ingest ingest,
         Upstream upstream,
         Retention retention,
-        Sessions sessions) {
+        Sessions sessions,
+        Staff staff) {
 
     public StoreConfig {
         zones = List.copyOf(zones);
         devices = List.copyOf(devices);
         products = List.copyOf(products);
+    }
+
+    /** A store built in code (tests, the simulator's generated stores) without staff accounts. */
+    public StoreConfig(Path source, String storeId, String chainId, String name, FloorPlan floorPlan, List<Zone> zones,
+                       List<Device> devices, List<Product> products, Pickup pickup, Limits limits,
+                       Listeners listeners, Ingest ingest, Upstream upstream, Retention retention, Sessions sessions) {
+        this(source, storeId, chainId, name, floorPlan, zones, devices, products, pickup, limits, listeners, ingest,
+                upstream, retention, sessions, Staff.NONE);
     }
 
     public Optional<Device> device(String deviceId) {
@@ -66,12 +76,12 @@ public record StoreConfig(
     /** The same configuration listening elsewhere: tests bind port 0, the CLI overrides ports. */
     public StoreConfig withListeners(Listeners newListeners) {
         return new StoreConfig(source, storeId, chainId, name, floorPlan, zones, devices, products,
-                pickup, limits, newListeners, ingest, upstream, retention, sessions);
+                pickup, limits, newListeners, ingest, upstream, retention, sessions, staff);
     }
 
     /** The same configuration with other session settings: a generated benchmark store gets an order-system token. */
     public StoreConfig withSessions(Sessions newSessions) {
         return new StoreConfig(source, storeId, chainId, name, floorPlan, zones, devices, products,
-                pickup, limits, listeners, ingest, upstream, retention, newSessions);
+                pickup, limits, listeners, ingest, upstream, retention, newSessions, staff);
     }
 }

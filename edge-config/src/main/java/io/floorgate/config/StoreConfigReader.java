@@ -36,7 +36,7 @@ final class StoreConfigReader {
     static final Duration MAX_SERVICE_LEVEL = Duration.ofDays(1);
 
     private static final List<String> TOP_KEYS = List.of("store", "floorPlan", "zones", "devices", "products",
-            "pickup", "limits", "listeners", "ingest", "upstream", "retention", "sessions");
+            "pickup", "limits", "listeners", "ingest", "upstream", "retention", "sessions", "staff", "staffSessions");
     private static final List<String> STORE_KEYS = List.of("id", "chain", "name");
     private static final List<String> FLOOR_PLAN_KEYS = List.of("widthM", "depthM");
     private static final List<String> ZONE_KEYS = List.of("id", "name", "kind", "polygon", "adjacent");
@@ -84,8 +84,18 @@ final class StoreConfigReader {
                     top.section("upstream", SettingsReader.UPSTREAM_KEYS)
                             .map(m -> settings.upstream(m, storeId)).orElse(null),
                     top.section("retention", SettingsReader.RETENTION_KEYS).map(settings::retention).orElse(null),
-                    top.section("sessions", SettingsReader.SESSIONS_KEYS).map(settings::sessions).orElse(null));
+                    top.section("sessions", SettingsReader.SESSIONS_KEYS).map(settings::sessions).orElse(null),
+                    staff(top));
         });
+    }
+
+    /** Null when the session settings are wrong (reported); accounts that read wrong are left out (reported). */
+    private Staff staff(MappingCursor top) {
+        List<StaffAccount> accounts = orEmpty(top.value("staff",
+                c -> c.eachOf(item -> StaffReader.account(item, sourceMap)), List.of()));
+        StaffSessionPolicy sessions = top.section("staffSessions", StaffReader.SESSIONS_KEYS)
+                .map(StaffReader::sessions).orElse(null);
+        return sessions == null ? null : new Staff(accounts, sessions);
     }
 
     private Optional<StoreSection> store(NodeCursor c) {

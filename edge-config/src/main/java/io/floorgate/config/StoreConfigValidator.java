@@ -46,10 +46,23 @@ final class StoreConfigValidator {
         if (draft.listeners() != null) {
             checkPortsDiffer(draft.listeners());
         }
+        if (draft.staff() != null) {
+            checkStaff(draft.staff());
+        }
         if (draft.ingest() != null && draft.ingest().queueCapacity() < draft.ingest().commitMaxBatch()) {
             problems.report("ingest.queueCapacity", "is " + draft.ingest().queueCapacity()
                     + "; must be at least commitMaxBatch (" + draft.ingest().commitMaxBatch()
                     + ") so that a full batch fits in the queue");
+        }
+    }
+
+    private void checkStaff(Staff staff) {
+        unique(staff.accounts(), StaffAccount::id, "id", "staff id");
+        StaffSessionPolicy sessions = staff.sessions();
+        if (sessions.idleTimeout().compareTo(sessions.absoluteTimeout()) > 0) {
+            problems.report("staffSessions.idleTimeout", "is " + DurationText.format(sessions.idleTimeout())
+                    + ", longer than absoluteTimeout (" + DurationText.format(sessions.absoluteTimeout())
+                    + "); a session cannot stay idle longer than it may last");
         }
     }
 

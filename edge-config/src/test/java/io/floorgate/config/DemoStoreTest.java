@@ -1,6 +1,7 @@
 package io.floorgate.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,6 +102,16 @@ class DemoStoreTest {
         assertThat(demo.listeners()).isEqualTo(new Listeners("0.0.0.0", 1883, 8080, Optional.empty()));
         assertThat(demo.upstream().brokerUri()).isEmpty();
         assertThat(demo.upstream().clientId()).isEqualTo("floorgate-demo-001");
+    }
+
+    @Test
+    void loadDemo_thenHasOneStaffAccountPerRoleWithTheDefaultSessionSettings() {
+        assertThat(demo.staff().accounts()).extracting(StaffAccount::id, StaffAccount::role).containsExactly(
+                tuple("associate", StaffRole.ASSOCIATE), tuple("manager", StaffRole.MANAGER),
+                tuple("admin", StaffRole.ADMIN));
+        assertThat(demo.staff().accounts()).allSatisfy(a ->
+                assertThat(a.passwordHash().iterations()).isEqualTo(PasswordHash.MIN_ITERATIONS));
+        assertThat(demo.staff().sessions()).isEqualTo(StaffSessionPolicy.DEFAULT);
     }
 
     private static List<Device> devicesOf(DeviceKind kind) {

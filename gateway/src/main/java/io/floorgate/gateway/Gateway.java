@@ -1,6 +1,7 @@
 package io.floorgate.gateway;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,7 +13,7 @@ import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.Authorizer;
 import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.api.PushStreams;
-import io.floorgate.gateway.api.StaffAuthenticator;
+import io.floorgate.gateway.api.StaffRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
 import io.floorgate.gateway.config.ReloadResult;
 import io.floorgate.gateway.ingest.DeviceCommands;
@@ -37,6 +38,10 @@ import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.pickup.OrderTable;
 import io.floorgate.gateway.pickup.PickupQueueQuery;
 import io.floorgate.gateway.pickup.PickupStage;
+import io.floorgate.gateway.staff.LoginThrottle;
+import io.floorgate.gateway.staff.StaffLogin;
+import io.floorgate.gateway.staff.StaffRequests;
+import io.floorgate.gateway.staff.StaffSessions;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
@@ -51,6 +56,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,8 +121,9 @@ public final class Gateway {
         return lifecycle.start(List.of(storage)).compose(v -> lifecycle.start(components()))
                 .onSuccess(v -> {
                     ready = true;
-                    LOG.info("Floorgate store {} ready: MQTT on {}{}, HTTP on {}, data in {}", config.get().storeId(),
-                            mqttPort, mqttTlsPort > 0 ? " (TLS on " + mqttTlsPort + ")" : "", http.actualPort(),
+                    LOG.info("Floorgate store {} ready: MQTT on {}{}, {} on {}, data in {}", config.get().storeId(),
+                            mqttPort, mqttTlsPort > 0 ? " (TLS on " + mqttTlsPort + ")" : "",
+                            config.get().listeners().httpTls().isPresent() ? "HTTPS" : "HTTP", http.actualPort(),
                             settings.dataDir());
                 });
     }
@@ -148,6 +155,13 @@ public final class Gateway {
                 location, List.of(pickup, summary), touches, liveEvents), new ReplayStateLoader(storage.database()),
                 metrics);
         retention.register("device_event", "received_at", () -> config.get().retention().deviceEvents());
+        SecureRandom random = new SecureRandom();
+        StaffSessions staffSessions = new StaffSessions(() -> config.get().staff(), settings.staffClock(), random,
+                metrics);
+        StaffLogin login = new StaffLogin(vertx, () -> config.get().staff(), staffSessions, new LoginThrottle(
+                () -> config.get().staff().sessions().lockout(), settings.staffClock(), metrics), random, metrics);
+        StaffRoutes staff = new StaffRoutes(login, new StaffRequests(staffSessions,
+                store.listeners().httpTls().isPresent()), staffSessions);
 
         List<Component> components = new ArrayList<>();
         // First: its start moves the outbox's seq past any restored backup's before a stage writes to the outbox.
@@ -161,7 +175,7 @@ public final class Gateway {
             return null;
         }));
         components.add(new DeployedStage(vertx, "summary stage", summary, () -> null));
-        PushStreams pushes = new PushStreams(metrics);
+        PushStreams pushes = new PushStreams(metrics, session -> staffSessions.check(session.id()).isPresent());
         components.add(Component.of("stage subscriptions", () -> {
             // Only once the stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
@@ -184,7 +198,8 @@ public final class Gateway {
             ingestMetrics.subscribe(alerts.rejections());
             pickup.subscribe(alerts);
         }, () -> { }));
-        components.add(httpListener(pushes));
+        components.add(Component.of("staff login workers", login::start, login::stop));
+        components.add(httpListener(pushes, staff));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, config::get, this::applyConfig, metrics);
@@ -232,26 +247,33 @@ public final class Gateway {
     }
 
     /**
-     * The HTTP endpoints: the API under /api with its JSON errors, health and metrics beside it; a stop answers what
-     * is committing before the listener closes.
+     * The HTTP endpoints, over TLS when {@code listeners.httpTls} is configured: the API under /api with its JSON
+     * errors, health and metrics beside it; a stop answers what is committing before the listener closes.
      */
-    private Component httpListener(PushStreams pushes) {
+    private Component httpListener(PushStreams pushes, StaffRoutes staff) {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
                     Router others = Router.router(vertx);
                     new HealthAndMetricsRoutes(metrics, () -> ready, storage.health()).mount(others);
-                    // Staff sign-in plugs in as the StaffAuthenticator; until then routes for staff admit only
-                    // their other callers.
+                    // Staff are signed in by their session cookie, for every route whose admission names a role.
                     ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
-                            StaffAuthenticator.NONE), metrics);
+                            staff.authenticator()), metrics);
                     new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
                     new PickupRoutes(pickup, pushes).mount(api);
-                    return vertx.createHttpServer(new HttpServerOptions().setHost(config.get().listeners().host()))
-                            .requestHandler(api.inFrontOf(others)).listen(config.get().listeners().httpPort());
+                    staff.mount(api);
+                    return vertx.createHttpServer(httpOptions()).requestHandler(api.inFrontOf(others))
+                            .listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;
                     return null;
                 }), () -> storage.drain().compose(v -> http.close()));
+    }
+
+    private HttpServerOptions httpOptions() {
+        HttpServerOptions options = new HttpServerOptions().setHost(config.get().listeners().host());
+        config.get().listeners().httpTls().ifPresent(tls -> options.setSsl(true).setKeyCertOptions(
+                new PemKeyCertOptions().setCertPath(tls.certPath().toString()).setKeyPath(tls.keyPath().toString())));
+        return options;
     }
 
     /**

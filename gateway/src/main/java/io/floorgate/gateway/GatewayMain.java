@@ -10,6 +10,7 @@ import io.floorgate.config.ConfigException;
 import io.floorgate.config.Listeners;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.StoreConfigLoader;
+import io.floorgate.gateway.staff.HashPasswordCommand;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +18,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code java -jar floorgate-gateway.jar}: runs one store's gateway until SIGTERM or Ctrl-C. */
+/**
+ * {@code java -jar floorgate-gateway.jar}: runs one store's gateway until SIGTERM or Ctrl-C; {@code ... hash-password}
+ * makes a staff account's password hash instead.
+ */
 @Command(name = "floorgate-gateway", mixinStandardHelpOptions = true,
-        description = "Runs the Floorgate in-store gateway.")
+        description = "Runs the Floorgate in-store gateway.", subcommands = HashPasswordCommand.class)
 public final class GatewayMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
@@ -56,8 +60,8 @@ public final class GatewayMain implements Callable<Integer> {
             return EXIT_BAD_CONFIG;
         }
         Listeners l = config.listeners();
-        config = config.withListeners(new Listeners(l.host(), mqttPort != null ? mqttPort : l.mqttPort(),
-                httpPort != null ? httpPort : l.httpPort(), l.tls()));
+        config = config.withListeners(l.withPorts(mqttPort != null ? mqttPort : l.mqttPort(),
+                httpPort != null ? httpPort : l.httpPort()));
 
         Vertx vertx = Vertx.vertx();
         Gateway gateway;

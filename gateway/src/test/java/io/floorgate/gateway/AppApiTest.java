@@ -186,7 +186,8 @@ class AppApiTest {
         assertThat(paths).containsOnlyKeys("/sessions", "/sessions/{sessionId}", "/sessions/{sessionId}/location",
                 "/wayfinding", "/openapi.yaml", "/orders/{orderId}", "/orders/{orderId}/handoff",
                 "/sessions/{sessionId}/orders/{orderId}", "/sessions/{sessionId}/orders/{orderId}/on-my-way",
-                "/sessions/{sessionId}/orders/{orderId}/arrived", "/sessions/{sessionId}/stream", "/staff/stream");
+                "/sessions/{sessionId}/orders/{orderId}/arrived", "/sessions/{sessionId}/stream", "/staff/stream",
+                "/staff/login", "/staff/logout", "/staff/me", "/staff/sessions");
         assertThat(paths.get("/sessions")).containsKey("post");
         assertThat(paths.get("/sessions/{sessionId}")).containsKey("delete");
         assertThat(paths.get("/sessions/{sessionId}/location")).containsKey("get");

@@ -2,6 +2,8 @@ package io.floorgate.gateway.api;
 
 import java.util.Optional;
 
+import io.floorgate.config.StaffRole;
+
 /**
  * Which callers a route admits, declared where the route is registered ({@link ApiRouter#route}); the
  * {@link Authorizer} enforces it before the handler runs and the body is read. Start from one kind and widen:

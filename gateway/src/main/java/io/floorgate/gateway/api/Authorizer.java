@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.floorgate.config.StaffRole;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.linking.Authentication;
 import io.floorgate.gateway.linking.SessionRegistry;

@@ -1,6 +1,8 @@
 package io.floorgate.gateway.api;
 
+import io.floorgate.config.StaffRole;
 import io.floorgate.gateway.linking.ShopperSession;
+import io.floorgate.gateway.staff.StaffSession;
 
 /**
  * Who is calling a route, as the {@link Authorizer} established it before the route's handler runs. A handler reads
@@ -20,7 +22,19 @@ public sealed interface Caller {
     record OrderSystem() implements Caller {
     }
 
-    /** A member of staff signed in with a role, as the {@link StaffAuthenticator} found them. */
-    record Staff(String staffId, StaffRole role) implements Caller {
+    /**
+     * A member of staff signed in, as the {@link StaffAuthenticator} found them: their session, with the role the
+     * configuration in force gives the account. A stream that outlives the request checks the session again before
+     * each message ({@code StaffSessions.check(session().id())}).
+     */
+    record Staff(StaffSession session) implements Caller {
+
+        public String staffId() {
+            return session.accountId();
+        }
+
+        public StaffRole role() {
+            return session.role();
+        }
     }
 }

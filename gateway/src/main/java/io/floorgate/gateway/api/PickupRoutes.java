@@ -1,8 +1,10 @@
 package io.floorgate.gateway.api;
 
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
+import io.floorgate.config.StaffRole;
 import io.floorgate.gateway.api.ApiRouter.Body;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.pickup.Order;
@@ -112,7 +114,8 @@ public final class PickupRoutes {
 
     private void staffStream(RoutingContext ctx) {
         upgrade(ctx, true).onSuccess(connection -> {
-            streams.addStaff(connection);
+            streams.addStaff(connection, ApiRouter.caller(ctx) instanceof Caller.Staff member
+                    ? Optional.of(member.session()) : Optional.empty());
             connection.push(new JsonObject().put("type", "hello").put("stream", "staff"));
         });
     }

@@ -2,7 +2,8 @@ package io.floorgate.gateway.api;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.floorgate.gateway.linking.SessionListener;
@@ -14,6 +15,7 @@ import io.floorgate.gateway.linking.TouchListener;
 import io.floorgate.gateway.pickup.Order;
 import io.floorgate.gateway.pickup.PickupEvent;
 import io.floorgate.gateway.pickup.PickupListener;
+import io.floorgate.gateway.staff.StaffSession;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
@@ -28,6 +30,9 @@ import io.vertx.core.json.JsonObject;
  * {@code sla_breach}.
  * Both streams begin with {@code hello}, sent once the stream is registered.
  *
+ * <p>A staff stream opened with a staff login is checked before each message: once its session has ended (logout,
+ * expiry, the account removed) the stream is closed instead of told, so a login that no longer holds hears nothing.
+ *
  * <p>Wiring: the gateway creates one and subscribes it to the pickup stage, the session registry and the touch
  * linker with the other stage subscriptions; the routes that open streams are handed it.
  */
@@ -37,11 +42,15 @@ public final class PushStreams implements PickupListener, SessionListener, Touch
     }
 
     private final Map<PushConnection, ShopperStream> shoppers = new ConcurrentHashMap<>();
-    private final Set<PushConnection> staff = ConcurrentHashMap.newKeySet();
+    /** Each staff stream with the staff session it was opened with; empty for the order system's token. */
+    private final Map<PushConnection, Optional<StaffSession>> staff = new ConcurrentHashMap<>();
+    private final Predicate<StaffSession> staffSessionHolds;
     private final Counter shopperDropped;
     private final Counter staffDropped;
 
-    public PushStreams(MeterRegistry metrics) {
+    /** @param staffSessionHolds whether a staff session is still valid, asked before each message to its streams */
+    public PushStreams(MeterRegistry metrics, Predicate<StaffSession> staffSessionHolds) {
+        this.staffSessionHolds = staffSessionHolds;
         shopperDropped = dropped(metrics, "shopper");
         staffDropped = dropped(metrics, "staff");
     }
@@ -60,8 +69,9 @@ public final class PushStreams implements PickupListener, SessionListener, Touch
         shoppers.put(connection, new ShopperStream(session, connection));
     }
 
-    void addStaff(PushConnection connection) {
-        staff.add(connection);
+    /** @param session the staff login the stream was opened with; empty for the order system's token */
+    void addStaff(PushConnection connection, Optional<StaffSession> session) {
+        staff.put(connection, session);
     }
 
     void remove(PushConnection connection) {
@@ -123,7 +133,15 @@ public final class PushStreams implements PickupListener, SessionListener, Touch
     }
 
     private void toStaff(JsonObject message) {
-        staff.forEach(c -> c.push(message));
+        staff.entrySet().removeIf(stream -> {
+            boolean ended = stream.getValue().filter(staffSessionHolds.negate()).isPresent();
+            if (ended) {
+                stream.getKey().close();
+            } else {
+                stream.getKey().push(message);
+            }
+            return ended;
+        });
     }
 
     static JsonObject message(String type, Order order) {

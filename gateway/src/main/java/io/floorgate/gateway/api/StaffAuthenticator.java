@@ -11,7 +11,8 @@ import io.vertx.core.http.HttpServerRequest;
  *
  * <p>Threads: called on the event loop, before the request's body is read; must not block (look the session up in
  * memory). An implementation that guards state changes against cross-site requests checks them here too (the
- * request's method and headers are all there), answering empty for one that fails.
+ * request's method and headers are all there), and throws the {@link ApiError} to answer for one that fails: the
+ * session cookie's own {@link StaffRoutes#authenticator()} answers 403 to a state change without its CSRF token.
  */
 @FunctionalInterface
 public interface StaffAuthenticator {

@@ -13,9 +13,11 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.Sessions;
+import io.floorgate.config.StaffRole;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.api.ApiRouter.Body;
 import io.floorgate.gateway.linking.SessionRegistry;
+import io.floorgate.gateway.staff.StaffSession;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.testing.RunningGateway;
@@ -51,7 +53,8 @@ class ApiRouterTest {
 
     /** Signs a request in as staff member {@code s-1} with the role its test header names. */
     private final StaffAuthenticator staff = request -> Optional.ofNullable(request.getHeader(STAFF_ROLE_HEADER))
-            .map(role -> new Caller.Staff("s-1", StaffRole.valueOf(role.toUpperCase(Locale.ROOT))));
+            .map(role -> new Caller.Staff(new StaffSession("session-1", "s-1",
+                    StaffRole.valueOf(role.toUpperCase(Locale.ROOT)), "csrf-1", 0, 0)));
 
     @BeforeEach
     void start() throws Exception {
