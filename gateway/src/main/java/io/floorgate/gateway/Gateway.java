@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
@@ -29,6 +32,14 @@ import io.floorgate.gateway.location.ZoneGraphWayfinder;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.pickup.OrderTable;
 import io.floorgate.gateway.pickup.PickupStage;
+import io.floorgate.gateway.staff.ops.DeviceStatus;
+import io.floorgate.gateway.staff.ops.OpsAlert;
+import io.floorgate.gateway.staff.ops.OpsAlerts;
+import io.floorgate.gateway.staff.ops.OpsControl;
+import io.floorgate.gateway.staff.ops.OpsRoutes;
+import io.floorgate.gateway.staff.ops.OpsSources;
+import io.floorgate.gateway.staff.ops.StaffGate;
+import io.floorgate.gateway.staff.ops.StaffMember;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
@@ -110,8 +121,9 @@ public final class Gateway {
         PickupStage pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis,
                 metrics);
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
+        DeviceHealthTracker health = new DeviceHealthTracker(metrics);
         mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
-                new DeviceHealthTracker(metrics), location, pickup, touches), new ReplayStateLoader(storage.database()));
+                health, location, pickup, touches), new ReplayStateLoader(storage.database()));
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));
@@ -128,7 +140,7 @@ public final class Gateway {
             touches.subscribe(pickup);
             touches.subscribe(location);
         }, () -> { }));
-        components.add(httpListener(pickup, touches));
+        components.add(httpListener(pickup, touches, opsPage(pickup, health)));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
@@ -175,19 +187,81 @@ public final class Gateway {
     }
 
     /** The HTTP endpoints; a stop answers what is committing before the listener closes. */
-    private Component httpListener(PickupStage pickup, TouchLinker touches) {
+    private Component httpListener(PickupStage pickup, TouchLinker touches, OpsRoutes ops) {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
                     Router router = Router.router(vertx);
                     new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
                     new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApi).mount(router);
                     new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
+                    ops.mount(router);
                     return vertx.createHttpServer(new HttpServerOptions().setHost(config.get().listeners().host()))
                             .requestHandler(router).listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;
+                    ops.start();
                     return null;
-                }), () -> storage.drain().compose(v -> http.close()));
+                }), () -> {
+                    ops.stop();
+                    return storage.drain().compose(v -> http.close());
+                });
+    }
+
+    /**
+     * The staff's ops page over the stages' read views. Staff login, alerts and device commands are not in this
+     * build yet: no one can log in, no alert is raised and every command answers that it is unavailable.
+     */
+    private OpsRoutes opsPage(PickupStage pickup, DeviceHealthTracker health) {
+        OpsSources sources = new OpsSources(config::get, location, () -> deviceStatus(health), pickup::openOrders,
+                new OpsAlerts() {
+                    @Override
+                    public List<OpsAlert> current() {
+                        return List.of();
+                    }
+
+                    @Override
+                    public Future<OpsAlert> acknowledge(String alertId, String staffId) {
+                        return Future.failedFuture(new IllegalArgumentException("no alert " + alertId));
+                    }
+                });
+        StaffGate nobody = new StaffGate() {
+            @Override
+            public Optional<StaffMember> member(String cookie) {
+                return Optional.empty();
+            }
+
+            @Override
+            public boolean csrfMatches(String cookie, String csrfToken) {
+                return false;
+            }
+        };
+        Future<String> unavailable = Future.failedFuture("device commands are not available in this build");
+        OpsControl control = new OpsControl() {
+            @Override
+            public Future<String> identify(String deviceId) {
+                return unavailable;
+            }
+
+            @Override
+            public Future<String> reboot(String deviceId) {
+                return unavailable;
+            }
+
+            @Override
+            public Future<String> reloadConfiguration() {
+                return unavailable;
+            }
+        };
+        return new OpsRoutes(vertx, sources, nobody, pickup, control, storage.database(), metrics);
+    }
+
+    /** The tracker's health with each device's rejected inputs, as ingest counts them. */
+    private List<DeviceStatus> deviceStatus(DeviceHealthTracker health) {
+        Map<String, Double> rejected = new HashMap<>();
+        metrics.find("floorgate.ingest.rejected").counters().forEach(c -> rejected.merge(c.getId().getTag("device"),
+                c.count(), Double::sum));
+        return health.snapshot().stream().map(h -> new DeviceStatus(h.deviceId(), h.online(), h.lastSeenMs(),
+                h.batteryPct(), h.firmware(), rejected.getOrDefault(h.deviceId(), 0.0).longValue())).toList();
     }
 
     /**

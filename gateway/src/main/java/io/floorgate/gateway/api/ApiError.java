@@ -4,12 +4,12 @@ package io.floorgate.gateway.api;
  * An answer other than success, as the API sends it: {@code {"error": code, "message": message}} with the status.
  * Thrown by handlers (or passed to {@code RoutingContext.fail}) and written by {@link ErrorResponses} only.
  */
-final class ApiError extends RuntimeException {
+public final class ApiError extends RuntimeException {
 
     private final int status;
     private final String code;
 
-    ApiError(int status, String code, String message) {
+    public ApiError(int status, String code, String message) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;

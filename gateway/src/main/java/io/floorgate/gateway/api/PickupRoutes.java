@@ -190,7 +190,7 @@ public final class PickupRoutes {
         step.onSuccess(order -> ApiRoutes.json(ctx, 200, orderJson(order))).onFailure(e -> ctx.fail(refusal(e)));
     }
 
-    static JsonObject orderJson(Order order) {
+    public static JsonObject orderJson(Order order) {
         JsonObject json = new JsonObject().put("orderId", order.id()).put("state", order.state().name())
                 .put("pickupPointId", order.pickupPointId()).put("customerRef", order.customerRef())
                 .put("code", order.code()).put("readyAt", Instant.ofEpochMilli(order.readyAtMs()).toString());
@@ -206,7 +206,8 @@ public final class PickupRoutes {
         epochMs.ifPresent(ms -> json.put(field, Instant.ofEpochMilli(ms).toString()));
     }
 
-    private static Throwable refusal(Throwable failure) {
+    /** A refused pickup step as its API error; anything else is left for the 500 path. */
+    public static Throwable refusal(Throwable failure) {
         if (failure instanceof PickupRefused refused) {
             return switch (refused.reason()) {
                 case UNKNOWN_ORDER -> new ApiError(404, "order_not_found", refused.getMessage());

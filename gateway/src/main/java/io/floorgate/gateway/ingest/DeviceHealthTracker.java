@@ -1,5 +1,6 @@
 package io.floorgate.gateway.ingest;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -82,6 +83,14 @@ public final class DeviceHealthTracker {
     private long lastSeenMs(String deviceId, long fallback) {
         AtomicLong slot = lastSeen.get(deviceId);
         return slot == null ? fallback : slot.get();
+    }
+
+    /** Every device heard since start, as it is now, for the ops page. */
+    public List<DeviceHealth> snapshot() {
+        return devices.values().stream().map(h -> h.online()
+                ? new DeviceHealth(h.deviceId(), true, lastSeenMs(h.deviceId(), h.lastSeenMs()), h.bootId(),
+                        h.batteryPct(), h.firmware())
+                : h).toList();
     }
 
     public int connectedCount() {
