@@ -27,12 +27,20 @@ export function drawLayout(svg, layout) {
     }, group);
     el('title', {}, shape).textContent = zone.name;
     const [cx, cy] = zone.label;
+    // Text sized to the zone's box, so that narrow aisles keep their labels inside.
+    const xs = zone.polygon.map(([x]) => x);
+    const ys = zone.polygon.map(([, y]) => y);
+    const w = Math.max(...xs) - Math.min(...xs);
+    const h = Math.max(...ys) - Math.min(...ys);
+    const countFont = Math.min(font, h / 2.5, w / 2);
     const count = el('text', {
-      class: 'zone-count', id: `zone-count-${zone.id}`, x: cx, y: depth - cy - font * 0.3, 'font-size': font,
+      class: 'zone-count', id: `zone-count-${zone.id}`, x: cx, y: depth - cy - countFont * 0.25,
+      'font-size': countFont,
     }, group);
     count.textContent = '0';
+    const detailFont = Math.min(font * 0.42, (w * 0.92) / (zone.name.length * 0.6));
     const detail = el('text', {
-      class: 'zone-detail', x: cx, y: depth - cy + font * 0.6, 'font-size': font * 0.5,
+      class: 'zone-detail', x: cx, y: depth - cy + countFont * 0.45 + detailFont * 0.6, 'font-size': detailFont,
     }, group);
     detail.textContent = zone.name;
     zones.set(zone.id, { shape, count, detail, name: zone.name });
@@ -70,7 +78,7 @@ export function updateFloor(floor) {
     const total = linked + anonymous;
     const text = String(total);
     if (zone.count.textContent !== text) zone.count.textContent = text;
-    const detail = `${zone.name}: ${linked} · ${anonymous}`;
+    const detail = `${zone.name} ${linked}·${anonymous}`;
     if (zone.detail.textContent !== detail) zone.detail.textContent = detail;
     zone.shape.setAttribute('fill', total === 0 ? '#eef1f4' : colour(total / max));
     zone.count.style.fill = total / max > 0.6 ? '#fff' : '';
