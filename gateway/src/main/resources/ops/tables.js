@@ -48,7 +48,7 @@ export function updateDevices(tbody, devices, admin, onResult, now) {
       const tr = document.createElement('tr');
       tr.dataset.device = d.id;
       row = {
-        tr, name: cell(tr, d.id), kind: cell(tr, d.kind), status: cell(tr), statusPill: document.createElement('span'),
+        tr, name: cell(tr, d.id), kind: cell(tr, d.kind || '—'), status: cell(tr), statusPill: document.createElement('span'),
         lastSeen: cell(tr), battery: cell(tr), firmware: cell(tr), rejected: cell(tr), commands: cell(tr, undefined, 'actions admin-only'),
         data: d,
       };
@@ -142,7 +142,7 @@ export function tickQueue(now) {
 
 async function orderAction(orderId, what, b, onError) {
   b.disabled = true;
-  const { status, body } = await post(`/api/v1/staff/orders/${encodeURIComponent(orderId)}/${what}`);
+  const { status, body } = await post(`/api/v1/orders/${encodeURIComponent(orderId)}/${what}`);
   b.disabled = false;
   if (status !== 200) onError(`Order ${orderId}: ${body.message || status}`);
   else if (what === 'coming') b.textContent = 'Told ✓';

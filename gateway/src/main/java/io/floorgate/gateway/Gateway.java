@@ -4,20 +4,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
+import io.floorgate.gateway.api.Authorizer;
 import io.floorgate.gateway.api.PickupRoutes;
+import io.floorgate.gateway.api.PushStreams;
+import io.floorgate.gateway.api.StaffAuthenticator;
 import io.floorgate.gateway.config.ConfigWatcher;
+import io.floorgate.gateway.ingest.DeviceHealthQuery;
 import io.floorgate.gateway.ingest.DeviceHealthTracker;
 import io.floorgate.gateway.ingest.IngestMetrics;
 import io.floorgate.gateway.ingest.IngestServices;
 import io.floorgate.gateway.ingest.MqttIngestServer;
+import io.floorgate.gateway.ingest.RejectionQuery;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
 import io.floorgate.gateway.linking.SessionDirectory;
 import io.floorgate.gateway.linking.SessionExpiry;
@@ -31,15 +34,13 @@ import io.floorgate.gateway.location.Wayfinder;
 import io.floorgate.gateway.location.ZoneGraphWayfinder;
 import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.pickup.OrderTable;
+import io.floorgate.gateway.pickup.PickupQueueQuery;
 import io.floorgate.gateway.pickup.PickupStage;
-import io.floorgate.gateway.staff.ops.DeviceStatus;
 import io.floorgate.gateway.staff.ops.OpsAlert;
 import io.floorgate.gateway.staff.ops.OpsAlerts;
 import io.floorgate.gateway.staff.ops.OpsControl;
 import io.floorgate.gateway.staff.ops.OpsRoutes;
 import io.floorgate.gateway.staff.ops.OpsSources;
-import io.floorgate.gateway.staff.ops.StaffGate;
-import io.floorgate.gateway.staff.ops.StaffMember;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
@@ -74,6 +75,9 @@ public final class Gateway {
     private volatile boolean ready;
     private LocationStage location;
     private SessionRegistry sessions;
+    private PickupStage pickup;
+    private IngestMetrics ingestMetrics;
+    private DeviceHealthTracker deviceHealth;
     private MqttIngestServer mqtt;
     private HttpServer http;
     private Future<Void> stopped;
@@ -118,12 +122,12 @@ public final class Gateway {
         location = new LocationStage(resolver, storage.committer(), store, System::currentTimeMillis, metrics);
         sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
                 metrics);
-        PickupStage pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis,
-                metrics);
+        pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics);
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
-        DeviceHealthTracker health = new DeviceHealthTracker(metrics);
-        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), new IngestMetrics(metrics),
-                health, location, pickup, touches), new ReplayStateLoader(storage.database()));
+        ingestMetrics = new IngestMetrics(metrics);
+        deviceHealth = new DeviceHealthTracker(config::get, ingestMetrics, metrics);
+        mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, deviceHealth,
+                location, pickup, touches), new ReplayStateLoader(storage.database()));
 
         List<Component> components = new ArrayList<>();
         components.add(sessions(touches));
@@ -133,14 +137,20 @@ public final class Gateway {
                     .restore(System.currentTimeMillis() - PickupStage.HANDED_OFF_KEPT_MS));
             return null;
         }));
+        PushStreams pushes = new PushStreams(metrics);
         components.add(Component.of("stage subscriptions", () -> {
             // Only once both stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
             location.subscribe(pickup);
             touches.subscribe(pickup);
             touches.subscribe(location);
+            // The push streams tell shoppers and staff of committed pickup steps and kiosk scans, and close a
+            // shopper's streams when the session ends; the HTTP listener opens them.
+            pickup.subscribe(pushes);
+            sessions.subscribe(pushes);
+            touches.subscribe(pushes);
         }, () -> { }));
-        components.add(httpListener(pickup, touches, opsPage(pickup, health)));
+        components.add(httpListener(pushes));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
@@ -186,17 +196,25 @@ public final class Gateway {
         }
     }
 
-    /** The HTTP endpoints; a stop answers what is committing before the listener closes. */
-    private Component httpListener(PickupStage pickup, TouchLinker touches, OpsRoutes ops) {
+    /**
+     * The HTTP endpoints: the API under /api with its JSON errors, health and metrics beside it; a stop answers what
+     * is committing before the listener closes.
+     */
+    private Component httpListener(PushStreams pushes) {
+        // Staff sign-in plugs in as the StaffAuthenticator; until then routes for staff admit only their other
+        // callers, and the ops page's stream and calls admit no one.
+        StaffAuthenticator staff = StaffAuthenticator.NONE;
+        OpsRoutes ops = opsPage(staff);
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
-                    Router router = Router.router(vertx);
-                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(router);
-                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, metrics, openApi).mount(router);
-                    new PickupRoutes(sessions, pickup, touches, config::get, metrics).mount(router);
-                    ops.mount(router);
+                    Router others = Router.router(vertx);
+                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(others);
+                    ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get, staff), metrics);
+                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
+                    new PickupRoutes(pickup, pushes).mount(api);
+                    ops.mount(api, others);
                     return vertx.createHttpServer(new HttpServerOptions().setHost(config.get().listeners().host()))
-                            .requestHandler(router).listen(config.get().listeners().httpPort());
+                            .requestHandler(api.inFrontOf(others)).listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;
                     ops.start();
@@ -208,35 +226,23 @@ public final class Gateway {
     }
 
     /**
-     * The staff's ops page over the stages' read views. Staff login, alerts and device commands are not in this
-     * build yet: no one can log in, no alert is raised and every command answers that it is unavailable.
+     * The staff's ops page over the stages' read views. Alerts and device commands are not in this build yet: no
+     * alert is raised and every command answers that it is unavailable.
      */
-    private OpsRoutes opsPage(PickupStage pickup, DeviceHealthTracker health) {
-        OpsSources sources = new OpsSources(config::get, location, () -> deviceStatus(health), pickup::openOrders,
-                new OpsAlerts() {
-                    @Override
-                    public List<OpsAlert> current() {
-                        return List.of();
-                    }
-
-                    @Override
-                    public Future<OpsAlert> acknowledge(String alertId, String staffId) {
-                        return Future.failedFuture(new IllegalArgumentException("no alert " + alertId));
-                    }
-                });
-        StaffGate nobody = new StaffGate() {
+    private OpsRoutes opsPage(StaffAuthenticator staff) {
+        OpsAlerts noAlerts = new OpsAlerts() {
             @Override
-            public Optional<StaffMember> member(String cookie) {
-                return Optional.empty();
+            public List<OpsAlert> current() {
+                return List.of();
             }
 
             @Override
-            public boolean csrfMatches(String cookie, String csrfToken) {
-                return false;
+            public Future<OpsAlert> acknowledge(String alertId, String staffId) {
+                return Future.failedFuture(new IllegalArgumentException("no alert " + alertId));
             }
         };
         Future<String> unavailable = Future.failedFuture("device commands are not available in this build");
-        OpsControl control = new OpsControl() {
+        OpsControl noCommands = new OpsControl() {
             @Override
             public Future<String> identify(String deviceId) {
                 return unavailable;
@@ -252,16 +258,8 @@ public final class Gateway {
                 return unavailable;
             }
         };
-        return new OpsRoutes(vertx, sources, nobody, pickup, control, storage.database(), metrics);
-    }
-
-    /** The tracker's health with each device's rejected inputs, as ingest counts them. */
-    private List<DeviceStatus> deviceStatus(DeviceHealthTracker health) {
-        Map<String, Double> rejected = new HashMap<>();
-        metrics.find("floorgate.ingest.rejected").counters().forEach(c -> rejected.merge(c.getId().getTag("device"),
-                c.count(), Double::sum));
-        return health.snapshot().stream().map(h -> new DeviceStatus(h.deviceId(), h.online(), h.lastSeenMs(),
-                h.batteryPct(), h.firmware(), rejected.getOrDefault(h.deviceId(), 0.0).longValue())).toList();
+        return new OpsRoutes(vertx, new OpsSources(config::get, location, deviceHealth, pickup, noAlerts), staff,
+                noCommands, storage.database(), metrics);
     }
 
     /**
@@ -352,6 +350,21 @@ public final class Gateway {
     /** Where linked shoppers are and how full each zone is, for the API and the ops page. */
     public LocationQuery locationQuery() {
         return location;
+    }
+
+    /** Every configured device's health, for the ops page. */
+    public DeviceHealthQuery deviceHealthQuery() {
+        return deviceHealth;
+    }
+
+    /** What ingest refused since start, by device and by reason, for the ops page and the upstream summary. */
+    public RejectionQuery rejectionQuery() {
+        return ingestMetrics;
+    }
+
+    /** Every open pickup order as committed, for the ops page. */
+    public PickupQueueQuery pickupQueueQuery() {
+        return pickup;
     }
 
     /** Routes over the current configuration's zones; follows configuration reloads. */

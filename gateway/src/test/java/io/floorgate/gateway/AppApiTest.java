@@ -153,9 +153,18 @@ class AppApiTest {
     }
 
     @Test
-    void unknownRoute_thenIs404NotFoundAsJson() {
+    void unknownRoute_underApi_thenIs404NotFoundAsJson() {
         assertError(app.get("/api/v1/nothing-here", null), 404, "not_found");
-        assertError(app.get("/nothing-here", null), 404, "not_found");
+        assertError(app.get("/api/nothing-here", null), 404, "not_found");
+    }
+
+    @Test
+    void unknownRoute_outsideApi_thenIs404ThatIsNotJson() {
+        HttpResponse<String> response = app.get("/nothing-here", null);
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("content-type")).as("a browser's page, not an API answer")
+                .hasValueSatisfying(type -> assertThat(type).doesNotContain(JSON).startsWith("text/html"));
     }
 
     @Test

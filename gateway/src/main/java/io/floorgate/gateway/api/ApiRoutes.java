@@ -4,15 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
-import io.floorgate.gateway.linking.Authentication;
+import io.floorgate.gateway.api.ApiRouter.Body;
 import io.floorgate.gateway.linking.CheckIn;
 import io.floorgate.gateway.linking.CheckInRequest;
 import io.floorgate.gateway.linking.SessionRefused;
@@ -23,18 +20,15 @@ import io.floorgate.gateway.location.LocationQuery;
 import io.floorgate.gateway.location.Route;
 import io.floorgate.gateway.location.ShopperLocation;
 import io.floorgate.gateway.location.Wayfinder;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The shopper app's HTTP API under {@value #PREFIX}, as {@code api/openapi.yaml} describes it: check in, check out,
+ * The shopper app's HTTP API under {@value ApiRouter#PREFIX}, as {@code api/openapi.yaml} describes it: check in, check out,
  * location, wayfinding, and the OpenAPI document itself.
  *
  * <p>Threads: every handler runs on the event loop and never blocks; sessions, locations and routes are answered
@@ -47,9 +41,6 @@ import io.vertx.ext.web.handler.BodyHandler;
  */
 public final class ApiRoutes {
 
-    static final String PREFIX = "/api/v1";
-    /** Check-in bodies are a few hundred bytes; anything near this is not an app. */
-    static final int MAX_BODY_BYTES = 16 * 1024;
     static final String OPENAPI_RESOURCE = "/api/openapi.yaml";
 
     /** The longest app instance id or customer reference taken; the columns are this wide. */
@@ -62,14 +53,11 @@ public final class ApiRoutes {
     /** What the app is told about touch tokens; {@link TouchTokens} derives them the same way. */
     private static final String TOUCH_DERIVATION = "HMAC-SHA256(key, \"" + TouchTokens.LABEL_TEXT
             + "\" || slot as 8-byte big-endian)[0..16], slot = floor(epochMs / periodMs)";
-    private static final String ROUTE_LABEL = "floorgate.api.route";
-    private static final Pattern BEARER = Pattern.compile("(?i)Bearer +([A-Za-z0-9._~+/-]+=*) *");
 
     private final SessionRegistry sessions;
     private final LocationQuery locations;
     private final Wayfinder wayfinder;
     private final Supplier<StoreConfig> config;
-    private final ApiMetrics metrics;
     private final Buffer openApiDocument;
 
     /**
@@ -77,12 +65,11 @@ public final class ApiRoutes {
      * @param openApiDocument from {@link #loadOpenApiDocument()}, read once off the event loop
      */
     public ApiRoutes(SessionRegistry sessions, LocationQuery locations, Wayfinder wayfinder,
-                     Supplier<StoreConfig> config, MeterRegistry metrics, Buffer openApiDocument) {
+                     Supplier<StoreConfig> config, Buffer openApiDocument) {
         this.sessions = sessions;
         this.locations = locations;
         this.wayfinder = wayfinder;
         this.config = config;
-        this.metrics = new ApiMetrics(metrics);
         this.openApiDocument = openApiDocument;
     }
 
@@ -96,58 +83,20 @@ public final class ApiRoutes {
         }
     }
 
-    /**
-     * Mounts the API and makes every error on the router, API or not, a JSON error. Routes mounted after this one
-     * under {@value #PREFIX} (the pickup routes) share its counting and its error answers.
-     */
-    public void mount(Router router) {
-        ErrorResponses.install(router);
-        router.route(PREFIX + "/*").handler(this::countResponse).failureHandler(ErrorResponses::fail);
-        route(router, HttpMethod.POST, "/sessions", true).handler(this::checkIn);
-        route(router, HttpMethod.DELETE, "/sessions/:sessionId", false).handler(this::checkOut);
-        route(router, HttpMethod.GET, "/sessions/:sessionId/location", false).handler(this::location);
-        route(router, HttpMethod.GET, "/wayfinding", false).handler(this::wayfinding);
-        route(router, HttpMethod.GET, "/openapi.yaml", false).handler(ctx -> ctx.response()
+    /** Registers the routes; their counting, authentication and error answers are the router's. */
+    public void mount(ApiRouter api) {
+        api.route(HttpMethod.POST, "/sessions", Admission.anyone(), Body.JSON).handler(this::checkIn);
+        api.route(HttpMethod.DELETE, "/sessions/:sessionId", Admission.sessionInPath(), Body.NONE)
+                .handler(this::checkOut);
+        api.route(HttpMethod.GET, "/sessions/:sessionId/location", Admission.sessionInPath(), Body.NONE)
+                .handler(this::location);
+        api.route(HttpMethod.GET, "/wayfinding", Admission.anySession(), Body.NONE).handler(this::wayfinding);
+        api.route(HttpMethod.GET, "/openapi.yaml", Admission.anyone(), Body.NONE).handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(openApiDocument));
     }
 
-    /**
-     * A route whose responses are counted under its template. The template is noted by a route of its own, ahead
-     * of the returned one, because Vert.x wants a body handler first on its route, and the label (and the media type
-     * check, which comes before the body is read) must be in place before the body handler can refuse a body.
-     */
-    static io.vertx.ext.web.Route route(Router router, HttpMethod method, String path, boolean jsonBody) {
-        String label = method.name() + " " + PREFIX + path;
-        io.vertx.ext.web.Route first = router.route(method, PREFIX + path).handler(ctx -> {
-            ctx.put(ROUTE_LABEL, label);
-            ctx.next();
-        });
-        io.vertx.ext.web.Route handling = router.route(method, PREFIX + path);
-        if (jsonBody) {
-            first.handler(ApiRoutes::requireJson);
-            handling.handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-        }
-        return handling;
-    }
-
-    private void countResponse(RoutingContext ctx) {
-        ctx.addEndHandler(done -> metrics.count(ctx.get(ROUTE_LABEL, ApiMetrics.UNMATCHED),
-                ctx.response().getStatusCode()));
-        ctx.next();
-    }
-
-    /** Refuses a body that is not JSON before reading it. */
-    private static void requireJson(RoutingContext ctx) {
-        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-        String mediaType = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        if (!mediaType.equals(ErrorResponses.JSON)) {
-            throw ErrorResponses.unsupportedMediaType();
-        }
-        ctx.next();
-    }
-
     private void checkIn(RoutingContext ctx) {
-        JsonBody body = JsonBody.parse(ctx.body().buffer());
+        JsonBody body = ApiRouter.body(ctx);
         String storeId = body.requiredText("storeId", MAX_STORE_ID_LENGTH);
         String appInstance = body.requiredText("appInstanceId", MAX_REFERENCE_LENGTH);
         Optional<String> customerRef = body.optionalText("customerRef", MAX_REFERENCE_LENGTH);
@@ -161,7 +110,7 @@ public final class ApiRoutes {
         sessions.checkIn(new CheckInRequest(appInstance, customerRef, location, analytics))
                 .onSuccess(checkIn -> ctx.response().setStatusCode(201)
                         .putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.JSON)
-                        .putHeader(HttpHeaders.LOCATION, PREFIX + "/sessions/" + checkIn.session().id())
+                        .putHeader(HttpHeaders.LOCATION, ApiRouter.PREFIX + "/sessions/" + checkIn.session().id())
                         .end(checkedIn(checkIn, store).encode()))
                 .onFailure(e -> ctx.fail(refusal(e)));
     }
@@ -183,7 +132,7 @@ public final class ApiRoutes {
     }
 
     private void checkOut(RoutingContext ctx) {
-        String sessionId = authenticated(ctx).id();
+        String sessionId = ApiRouter.shopper(ctx).id();
         sessions.checkOut(sessionId).onSuccess(ended -> {
             if (ended) {
                 ctx.response().setStatusCode(204).end();
@@ -194,7 +143,7 @@ public final class ApiRoutes {
     }
 
     private void location(RoutingContext ctx) {
-        ShopperSession session = authenticated(ctx);
+        ShopperSession session = ApiRouter.shopper(ctx);
         if (!session.locationConsent()) {
             throw new ApiError(403, "location_consent_missing",
                     "the shopper did not consent to be located; check in again with consent.location true");
@@ -202,7 +151,7 @@ public final class ApiRoutes {
         ShopperLocation where = locations.locationOf(session.id()).orElseThrow(() -> new ApiError(404,
                 "location_unknown", "the shopper has not been located yet"));
         String zoneName = config.get().zone(where.zoneId()).map(Zone::name).orElse(where.zoneId());
-        json(ctx, 200, new JsonObject()
+        ApiRouter.json(ctx, 200, new JsonObject()
                 .put("zoneId", where.zoneId())
                 .put("zoneName", zoneName)
                 .put("since", Instant.ofEpochMilli(where.sinceMs()).toString())
@@ -210,9 +159,7 @@ public final class ApiRoutes {
     }
 
     private void wayfinding(RoutingContext ctx) {
-        String token = bearerToken(ctx);
-        ShopperSession session = sessions.authenticate(token)
-                .orElseThrow(() -> ApiError.unauthorized("the token belongs to no open session"));
+        ShopperSession session = ApiRouter.shopper(ctx);
         String sku = ctx.queryParams().get("sku");
         if (sku == null || sku.isBlank()) {
             throw new ApiError(400, "sku_missing", "give the product as ?sku=...");
@@ -223,40 +170,11 @@ public final class ApiRoutes {
                 : Optional.empty();
         Route route = wayfinder.route(sku, from).orElseThrow(() -> new ApiError(404, "product_not_found",
                 "no product has this sku"));
-        json(ctx, 200, new JsonObject()
+        ApiRouter.json(ctx, 200, new JsonObject()
                 .put("sku", route.sku())
                 .put("productName", route.productName())
                 .put("productZone", route.productZone())
                 .put("route", new JsonArray(route.path())));
-    }
-
-    /** The session named in the path, when the request carries its token. */
-    private ShopperSession authenticated(RoutingContext ctx) {
-        return authenticated(sessions, ctx, bearerToken(ctx));
-    }
-
-    /** The session named in the path, when {@code token} is its token; 401 or 404 otherwise. */
-    static ShopperSession authenticated(SessionRegistry sessions, RoutingContext ctx, String token) {
-        Authentication result = sessions.authenticate(ctx.pathParam("sessionId"), token);
-        if (result instanceof Authentication.Granted granted) {
-            return granted.session();
-        }
-        if (result instanceof Authentication.WrongToken) {
-            throw ApiError.unauthorized("the token is not this session's");
-        }
-        throw ApiError.sessionNotFound();
-    }
-
-    static String bearerToken(RoutingContext ctx) {
-        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        if (header == null) {
-            throw ApiError.unauthorized("a bearer token is required: Authorization: Bearer <token>");
-        }
-        Matcher m = BEARER.matcher(header);
-        if (!m.matches()) {
-            throw ApiError.unauthorized("the Authorization header must be: Bearer <token>");
-        }
-        return m.group(1);
     }
 
     /** A refused check-in or check-out as its 503; anything else is unexpected and left for the 500 path. */
@@ -270,10 +188,5 @@ public final class ApiRoutes {
             return new ApiError(503, code, refused.getMessage());
         }
         return failure;
-    }
-
-    static void json(RoutingContext ctx, int status, JsonObject body) {
-        ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.JSON)
-                .end(body.encode());
     }
 }

@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one way the HTTP server says no: a JSON body {@code {"error", "message"}} with the status, never an HTML page
+ * The one way the API says no: a JSON body {@code {"error", "message"}} with the status, never an HTML page
  * or a stack trace. Covers the API's own refusals, Vert.x Web's (no route, wrong method, body too large) and
- * anything unexpected, which is logged once here and answered 500.
+ * anything unexpected, which is logged once here and answered 500. Installed on the {@link ApiRouter}'s router
+ * only: outside {@code /api}, Vert.x answers in its own way.
  */
 final class ErrorResponses {
 
@@ -21,7 +22,7 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    /** Router-wide answers for requests no route took, or that a route failed with a bare status. */
+    /** The API router's answers for requests no route took, or that a route failed with a bare status. */
     static void install(Router router) {
         router.errorHandler(400, ctx -> send(ctx, new ApiError(400, "invalid_request", "the request is malformed")));
         router.errorHandler(404, ctx -> send(ctx, new ApiError(404, "not_found", "no such resource: "
@@ -29,7 +30,7 @@ final class ErrorResponses {
         router.errorHandler(405, ctx -> send(ctx, new ApiError(405, "method_not_allowed",
                 ctx.request().method() + " is not allowed on " + ctx.request().path())));
         router.errorHandler(413, ctx -> send(ctx, new ApiError(413, "body_too_large",
-                "the request body is larger than " + ApiRoutes.MAX_BODY_BYTES + " bytes")));
+                "the request body is larger than " + ApiRouter.MAX_BODY_BYTES + " bytes")));
         router.errorHandler(415, ctx -> send(ctx, unsupportedMediaType()));
         router.errorHandler(500, ErrorResponses::fail);
     }
@@ -45,7 +46,7 @@ final class ErrorResponses {
             send(ctx, error);
         } else if (failure == null && ctx.statusCode() == 413) {
             send(ctx, new ApiError(413, "body_too_large",
-                    "the request body is larger than " + ApiRoutes.MAX_BODY_BYTES + " bytes"));
+                    "the request body is larger than " + ApiRouter.MAX_BODY_BYTES + " bytes"));
         } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             send(ctx, new ApiError(ctx.statusCode(), "invalid_request", "the request was refused"));
         } else {

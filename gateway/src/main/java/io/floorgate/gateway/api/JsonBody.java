@@ -10,9 +10,9 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * A request's JSON object and its typed fields. Every refusal names the field, by its path in the body. Unknown
- * fields are ignored, so an app newer than the gateway can still check in.
+ * fields are ignored, so an app newer than the gateway can still check in. Read it with {@link ApiRouter#body}.
  */
-final class JsonBody {
+public final class JsonBody {
 
     private final JsonObject json;
     private final String prefix;
@@ -38,11 +38,11 @@ final class JsonBody {
         return new JsonBody(object, "");
     }
 
-    String requiredText(String field, int maxLength) {
+    public String requiredText(String field, int maxLength) {
         return optionalText(field, maxLength).orElseThrow(() -> missing(field, "a string"));
     }
 
-    Optional<String> optionalText(String field, int maxLength) {
+    public Optional<String> optionalText(String field, int maxLength) {
         Object value = json.getValue(field);
         if (value == null) {
             return Optional.empty();
@@ -56,7 +56,7 @@ final class JsonBody {
         return Optional.of(text);
     }
 
-    OptionalInt optionalInt(String field, int min, int max) {
+    public OptionalInt optionalInt(String field, int min, int max) {
         Object value = json.getValue(field);
         if (value == null) {
             return OptionalInt.empty();
@@ -67,7 +67,7 @@ final class JsonBody {
         return OptionalInt.of(number);
     }
 
-    boolean requiredBoolean(String field) {
+    public boolean requiredBoolean(String field) {
         Object value = json.getValue(field);
         if (value == null) {
             throw missing(field, "true or false");
@@ -78,7 +78,7 @@ final class JsonBody {
         return flag;
     }
 
-    JsonBody requiredObject(String field) {
+    public JsonBody requiredObject(String field) {
         Object value = json.getValue(field);
         if (value == null) {
             throw missing(field, "an object");

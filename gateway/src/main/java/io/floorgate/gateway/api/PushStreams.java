@@ -27,8 +27,11 @@ import io.vertx.core.json.JsonObject;
  * {@code staff_on_the_way}, {@code handed_off}, {@code feedback_request}, {@code kiosk_linked}; to staff
  * {@code arrival}, {@code handoff}, {@code sla_breach}.
  * Both streams begin with {@code hello}, sent once the stream is registered.
+ *
+ * <p>Wiring: the gateway creates one and subscribes it to the pickup stage, the session registry and the touch
+ * linker with the other stage subscriptions; the routes that open streams are handed it.
  */
-final class PushStreams implements PickupListener, SessionListener, TouchListener {
+public final class PushStreams implements PickupListener, SessionListener, TouchListener {
 
     private record ShopperStream(ShopperSession session, PushConnection connection) {
     }
@@ -38,7 +41,7 @@ final class PushStreams implements PickupListener, SessionListener, TouchListene
     private final Counter shopperDropped;
     private final Counter staffDropped;
 
-    PushStreams(MeterRegistry metrics) {
+    public PushStreams(MeterRegistry metrics) {
         shopperDropped = dropped(metrics, "shopper");
         staffDropped = dropped(metrics, "staff");
     }
@@ -127,7 +130,7 @@ final class PushStreams implements PickupListener, SessionListener, TouchListene
     }
 
     static JsonObject message(String type, Order order) {
-        return new JsonObject().put("type", type).put("order", PickupRoutes.orderJson(order));
+        return new JsonObject().put("type", type).put("order", OrderJson.of(order));
     }
 
     @Override

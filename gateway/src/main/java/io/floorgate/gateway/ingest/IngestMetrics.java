@@ -1,6 +1,8 @@
 package io.floorgate.gateway.ingest;
 
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,9 +13,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Ingest counters. Accepted messages by device kind, channel and QoS; rejections by reason and
  * device. The device label of a rejection is the registered device id or {@code unknown}, never a
- * client-chosen string, so a scanner cannot grow the metric without bound.
+ * client-chosen string, so a scanner cannot grow the metric without bound. The rejection counters are also read
+ * back, as a {@link RejectionQuery}.
  */
-public final class IngestMetrics {
+public final class IngestMetrics implements RejectionQuery {
 
     static final String UNKNOWN_DEVICE = "unknown";
     private static final int QOS_LEVELS = 3;
@@ -62,6 +65,27 @@ public final class IngestMetrics {
                 .description("Device connections and messages refused")
                 .tag("reason", reason.label()).tag("device", device)
                 .register(registry)).increment();
+    }
+
+    @Override
+    public Map<String, Long> rejectedByDevice() {
+        Map<String, Long> byDevice = new HashMap<>();
+        rejected.values().forEach(counters -> counters.forEach(
+                (device, counter) -> byDevice.merge(device, count(counter), Long::sum)));
+        return Map.copyOf(byDevice);
+    }
+
+    @Override
+    public Map<Rejection, Long> rejectedByReason() {
+        Map<Rejection, Long> byReason = new EnumMap<>(Rejection.class);
+        rejected.forEach((reason, counters) -> byReason.put(reason,
+                counters.values().stream().mapToLong(IngestMetrics::count).sum()));
+        return Collections.unmodifiableMap(byReason);
+    }
+
+    /** Counters count whole refusals; the double is Micrometer's type, not a fraction. */
+    private static long count(Counter counter) {
+        return (long) counter.count();
     }
 
     static String kindLabel(DeviceKind kind) {

@@ -58,9 +58,12 @@ import org.slf4j.LoggerFactory;
  * <p>Bound: at most {@link #MAX_ORDERS} orders are held. Handed-off orders are let go after
  * {@link #HANDED_OFF_KEPT_MS} (and first, when the bound is reached); with the bound full of open orders a new one
  * is refused (503) rather than let memory grow.
+ *
+ * <p>Read view: the open orders as committed are published as an immutable list, replaced on every commit that
+ * changes one ({@link PickupQueueQuery}), the way the location stage publishes occupancy.
  */
 public final class PickupStage extends VerticleBase implements ZoneChangeListener, DeviceEventListener,
-        TouchListener {
+        TouchListener, PickupQueueQuery {
 
     private static final Logger LOG = LoggerFactory.getLogger(PickupStage.class);
 
@@ -83,6 +86,9 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
     private final Map<String, String> idByCode = new HashMap<>();
     /** Open arrivals already reported as breaching the service level: each is raised once. */
     private final Set<String> breached = new HashSet<>();
+    /** The open orders as committed, in the order they were made ready; what {@link #openOrders} publishes. */
+    private final Map<String, Order> committedOpen = new LinkedHashMap<>();
+    private volatile List<Order> openOrders = List.of();
 
     public PickupStage(GroupCommitter committer, Supplier<StoreConfig> config, SessionDirectory sessions,
                        LongSupplier clockMs, MeterRegistry metrics) {
@@ -97,6 +103,7 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
     public void restore(Collection<Order> stored) {
         for (Order order : stored) {
             put(order);
+            publish(order);
         }
     }
 
@@ -200,12 +207,6 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
             listeners.forEach(l -> l.onPickup(event));
             done.complete(order);
         });
-    }
-
-    /** Every order not yet handed off, oldest first, for the staff's pickup queue. */
-    public Future<List<Order>> openOrders() {
-        return onStage(done -> done.complete(orders.values().stream()
-                .filter(o -> o.state() != OrderState.HANDED_OFF).toList()));
     }
 
     /** The orders a customer may collect now, for a shopper's stream when it opens. */
@@ -363,6 +364,7 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
         CommitListener listener = new CommitListener() {
             @Override
             public void committed() {
+                publish(after);
                 done.complete(after);
                 if (event != null) {
                     listeners.forEach(l -> l.onPickup(event));
@@ -383,6 +385,21 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
             undo(before, after);
             done.fail(new PickupRefused(PickupRefused.Reason.STORAGE_BUSY, "storage is busy; try again shortly"));
         }
+    }
+
+    /** On the stage context (or in restore): {@code order} is committed; republishes the queue if it changed. */
+    private void publish(Order order) {
+        boolean changed = order.state() == OrderState.HANDED_OFF
+                ? committedOpen.remove(order.id()) != null
+                : !order.equals(committedOpen.put(order.id(), order));
+        if (changed) {
+            openOrders = List.copyOf(committedOpen.values());
+        }
+    }
+
+    @Override
+    public List<Order> openOrders() {
+        return openOrders;
     }
 
     private void undo(Order before, Order after) {

@@ -80,10 +80,11 @@ class LocationAndWayfindingTest {
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
         SessionRegistry sessions = new SessionRegistry(committer, config::sessions, System::currentTimeMillis,
                 new SimpleMeterRegistry());
-        Router router = Router.router(vertx);
-        new ApiRoutes(sessions, locations, wayfinder, () -> config, new SimpleMeterRegistry(),
-                ApiRoutes.loadOpenApiDocument()).mount(router);
-        HttpServer server = RunningGateway.await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+        ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, () -> config, StaffAuthenticator.NONE),
+                new SimpleMeterRegistry());
+        new ApiRoutes(sessions, locations, wayfinder, () -> config, ApiRoutes.loadOpenApiDocument()).mount(api);
+        HttpServer server = RunningGateway.await(vertx.createHttpServer().requestHandler(api.inFrontOf(
+                Router.router(vertx))).listen(0, "127.0.0.1"));
         app = new AppClient(server.actualPort());
     }
 

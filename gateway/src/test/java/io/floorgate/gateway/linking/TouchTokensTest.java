@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class TouchTokensTest {
 
-    /** Key 0x00..0x1f, slot 30,000,000 (60 s period): the vector in the README, computed with Python's hmac module. */
+    /** Key 0x00..0x1f, slot 30,000,000 (60 s period): the vector in docs/shoppers.md, computed with Python's hmac module. */
     private static final byte[] VECTOR_KEY = HexFormat.of()
             .parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     private static final long VECTOR_SLOT = 30_000_000L;

@@ -2,7 +2,6 @@ package io.floorgate.gateway.staff.ops;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,34 +13,34 @@ import io.floorgate.config.Device;
 import io.floorgate.config.Point;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
+import io.floorgate.gateway.api.Caller;
+import io.floorgate.gateway.api.StaffAuthenticator;
+import io.floorgate.gateway.api.StaffRole;
+import io.floorgate.gateway.ingest.DeviceHealth;
 import io.floorgate.gateway.location.ZoneOccupancy;
 import io.floorgate.gateway.pickup.Order;
 import io.floorgate.gateway.pickup.OrderState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ops page's live stream: every {@link #TICK_MS} it reads each widget's state from the stages' read views, and
  * sends each open page the widgets whose state changed since that page last got them. So a page receives each
  * widget at most {@code 1000 / TICK_MS} times a second whatever the load, and nothing while the store is quiet.
  *
- * <p>Roles are checked before every message: at each tick the page's session is looked up again (a logout or an
- * expiry closes the socket) and a widget goes only to a member whose role is at least the widget's.
+ * <p>Roles are checked before every message: at each tick the page's opening request is authenticated again (a
+ * logout or an expiry closes the socket) and a widget goes only to a member whose role is at least the widget's.
  *
  * <p>Threads: the tick runs on one event loop and only reads thread-safe views; sockets are registered and removed
  * from event loops through a concurrent map. A page whose socket's write queue is full is skipped for that widget
  * (counted); it gets the state then current at a later tick, as a page that reconnects does.
  */
 final class OpsFeed {
-
-    private static final Logger LOG = LoggerFactory.getLogger(OpsFeed.class);
 
     /** About three updates a second per widget at most: live to a person, cheap for the gateway. */
     static final long TICK_MS = 300;
@@ -71,21 +70,24 @@ final class OpsFeed {
         }
     }
 
-    /** One open page. {@code sent} is read and written on the tick's loop only. */
+    /**
+     * One open page and the request that opened it, whose staff cookie is checked again at every tick. {@code sent}
+     * is read and written on the tick's loop only.
+     */
     private static final class Page {
         final ServerWebSocket socket;
-        final String cookie;
+        final HttpServerRequest opening;
         final String[] sent = new String[Widget.values().length];
 
-        Page(ServerWebSocket socket, String cookie) {
+        Page(ServerWebSocket socket, HttpServerRequest opening) {
             this.socket = socket;
-            this.cookie = cookie;
+            this.opening = opening;
         }
     }
 
     private final Vertx vertx;
     private final OpsSources sources;
-    private final StaffGate gate;
+    private final StaffAuthenticator staff;
     private final LongSupplier clockMs;
     private final Map<ServerWebSocket, Page> pages = new ConcurrentHashMap<>();
     private final Counter skipped;
@@ -93,13 +95,12 @@ final class OpsFeed {
     private final String[] data = new String[Widget.values().length];
     private final String[] messages = new String[Widget.values().length];
     private StoreConfig layoutOf;
-    private boolean ticking;
     private long timer = -1;
 
-    OpsFeed(Vertx vertx, OpsSources sources, StaffGate gate, LongSupplier clockMs, MeterRegistry metrics) {
+    OpsFeed(Vertx vertx, OpsSources sources, StaffAuthenticator staff, LongSupplier clockMs, MeterRegistry metrics) {
         this.vertx = vertx;
         this.sources = sources;
-        this.gate = gate;
+        this.staff = staff;
         this.clockMs = clockMs;
         this.skipped = Counter.builder("floorgate.ops.stream.skipped")
                 .description("Ops page updates not written because the page's socket was full; sent at a later tick")
@@ -116,11 +117,11 @@ final class OpsFeed {
     }
 
     /** False when {@link #MAX_PAGES} are open already. */
-    boolean add(ServerWebSocket socket, String cookie) {
+    boolean add(ServerWebSocket socket, HttpServerRequest opening) {
         if (pages.size() >= MAX_PAGES) {
             return false;
         }
-        pages.put(socket, new Page(socket, cookie));
+        pages.put(socket, new Page(socket, opening));
         socket.closeHandler(v -> pages.remove(socket));
         return true;
     }
@@ -130,40 +131,25 @@ final class OpsFeed {
     }
 
     private void tick() {
-        if (ticking || pages.isEmpty()) {
+        if (pages.isEmpty()) {
             return;
         }
-        ticking = true;
-        sources.openOrders().get().recover(e -> {
-            LOG.warn("Pickup queue unavailable for the ops page: {}", e.toString());
-            return Future.succeededFuture(null);
-        }).onComplete(ar -> {
-            try {
-                refresh(ar.result());
-                pages.values().forEach(this::send);
-            } finally {
-                ticking = false;
-            }
-        });
-    }
-
-    /** @param openOrders null when the pickup stage did not answer: the queue keeps its last state */
-    private void refresh(List<Order> openOrders) {
         StoreConfig config = sources.config().get();
         if (config != layoutOf) {
             layoutOf = config;
             update(Widget.LAYOUT, layout(config));
         }
+        List<Order> open = sources.queue().openOrders();
+        List<DeviceHealth> devices = sources.devices().devices();
         update(Widget.FLOOR, floor(config));
-        update(Widget.DEVICES, devices(config));
-        if (openOrders != null) {
-            update(Widget.QUEUE, queue(openOrders, config));
-            update(Widget.SUMMARY, summary(openOrders, config));
-        }
+        update(Widget.DEVICES, devices(config, devices));
+        update(Widget.QUEUE, queue(open, config));
         update(Widget.ALERTS, alerts());
+        update(Widget.SUMMARY, summary(open, devices));
+        pages.values().forEach(this::send);
     }
 
-    private JsonObject summary(List<Order> openOrders, StoreConfig config) {
+    private JsonObject summary(List<Order> openOrders, List<DeviceHealth> devices) {
         int linked = 0;
         int anonymous = 0;
         for (ZoneOccupancy o : sources.location().occupancy().values()) {
@@ -173,8 +159,7 @@ final class OpsFeed {
         long arrived = openOrders.stream().filter(o -> o.state() == OrderState.ARRIVED).count();
         long oldestArrivalMs = openOrders.stream().filter(o -> o.state() == OrderState.ARRIVED)
                 .mapToLong(o -> o.arrivedAtMs().getAsLong()).min().orElse(0);
-        long online = sources.devices().get().stream().filter(DeviceStatus::online).count();
-        long offline = Math.max(0, config.devices().size() - online);
+        long offline = devices.stream().filter(d -> !d.online()).count();
         JsonObject summary = new JsonObject().put("linked", linked).put("anonymous", anonymous)
                 .put("openOrders", openOrders.size()).put("arrived", arrived).put("devicesOffline", offline);
         if (oldestArrivalMs > 0) {
@@ -194,7 +179,7 @@ final class OpsFeed {
     }
 
     private void send(Page page) {
-        Optional<StaffMember> member = gate.member(page.cookie);
+        Optional<Caller.Staff> member = staff.authenticate(page.opening);
         if (member.isEmpty()) {
             pages.remove(page.socket);
             page.socket.close((short) 4401, "staff session ended");
@@ -203,7 +188,7 @@ final class OpsFeed {
         for (Widget widget : Widget.values()) {
             int i = widget.ordinal();
             String message = messages[i];
-            if (message == null || message == page.sent[i] || !member.get().role().atLeast(widget.role)) {
+            if (message == null || message == page.sent[i] || !member.get().role().includes(widget.role)) {
                 continue;
             }
             if (page.socket.isClosed()) {
@@ -249,21 +234,19 @@ final class OpsFeed {
     }
 
     /** Every configured device, heard or not, in the configuration's order. */
-    private JsonArray devices(StoreConfig config) {
-        Map<String, DeviceStatus> heard = new HashMap<>();
-        sources.devices().get().forEach(d -> heard.put(d.deviceId(), d));
+    private static JsonArray devices(StoreConfig config, List<DeviceHealth> health) {
+        Map<String, Device> configured = config.devicesById();
         JsonArray rows = new JsonArray();
-        for (Device device : config.devices()) {
-            DeviceStatus status = heard.get(device.id());
-            JsonObject row = new JsonObject().put("id", device.id()).put("kind", kind(device))
-                    .put("zone", device.zone());
-            if (status == null) {
-                row.put("online", false);
-            } else {
-                row.put("online", status.online()).put("lastSeen", status.lastSeenMs())
-                        .put("battery", status.batteryPct()).put("firmware", status.firmware())
-                        .put("rejected", status.rejected());
+        for (DeviceHealth d : health) {
+            Device device = configured.get(d.deviceId());
+            JsonObject row = new JsonObject().put("id", d.deviceId()).put("online", d.online())
+                    .put("rejected", d.rejectedInputs());
+            if (device != null) {
+                row.put("kind", kind(device)).put("zone", device.zone());
             }
+            d.lastSeenMs().ifPresent(ms -> row.put("lastSeen", ms));
+            d.batteryPct().ifPresent(pct -> row.put("battery", pct));
+            d.firmware().ifPresent(f -> row.put("firmware", f));
             rows.add(row);
         }
         return rows;
