@@ -189,7 +189,7 @@ $('login-form').addEventListener('submit', async (e) => {
     rememberCsrf(body.csrfToken || body.csrf);
     showBoard({ id: body.id || id, role: body.role });
   } else if (status === 429) {
-    $('login-error').textContent = body.message || 'Too many attempts: try again later.';
+    $('login-error').textContent = `Too many failed logins: try again later. ${body.message || ''}`;
   } else {
     $('login-error').textContent = body.message || 'Wrong staff id or password.';
   }

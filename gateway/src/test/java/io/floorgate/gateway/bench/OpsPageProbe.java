@@ -1,5 +1,6 @@
 package io.floorgate.gateway.bench;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import io.floorgate.gateway.testing.OpsBrowser;
  *   newest message (both clocks are this machine's), so it includes the stream's coalescing;</li>
  *   <li>send -> page: receipt minus the stamp the stream put on the message.</li>
  * </ul>
- * Usage: {@code OpsPageProbe <page url> <staff id> <password> <duration seconds> <sample seconds>}.
+ * Usage: {@code OpsPageProbe <page url> <staff id> <password> <duration seconds> <sample seconds> [screenshot.png]};
+ * the screenshot is of the page as the run ends.
  */
 public final class OpsPageProbe {
 
@@ -68,6 +70,9 @@ public final class OpsPageProbe {
                     break;
                 }
                 Thread.sleep(Math.min(sample.toMillis(), Math.max(1000, duration.toMillis() - elapsed * 1000)));
+            }
+            if (args.length > 5) {
+                page.screenshot(new Page.ScreenshotOptions().setPath(Path.of(args[5])).setFullPage(true));
             }
         }
         System.out.printf("%s event -> page ms: %s%n", Instant.now(), percentiles(event));

@@ -25,6 +25,7 @@ public final class OpsBrowser implements AutoCloseable {
     /** A tablet in landscape, the page's smallest intended layout with everything side by side. */
     private static final int WIDTH = 1024;
     private static final int HEIGHT = 900;
+    private static final double NAVIGATION_TIMEOUT_MS = 120_000;
 
     private final Playwright playwright;
     private final Browser browser;
@@ -59,6 +60,8 @@ public final class OpsBrowser implements AutoCloseable {
     /** A new page in a context of its own (its own cookies: one staff member per page). */
     public Page open(String url) {
         BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(WIDTH, HEIGHT));
+        // Generous: a page served by a gateway under full load on a busy machine can take a while to load.
+        context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
         Page page = context.newPage();
         page.navigate(url);
         return page;
