@@ -22,8 +22,10 @@ final class SettingsReader {
     static final List<String> LISTENERS_KEYS = List.of("host", "mqttPort", "httpPort", "tls");
     static final List<String> TLS_KEYS = List.of("port", "cert", "key");
     static final List<String> INGEST_KEYS = List.of("commitInterval", "commitMaxBatch", "queueCapacity");
-    static final List<String> UPSTREAM_KEYS = List.of("brokerUri", "clientId", "summaryWindow", "outboxMaxRows",
-            "outboxMaxAge", "hashKey", "hashKeyEnv");
+    static final List<String> UPSTREAM_KEYS = List.of("brokerUri", "protocol", "clientId", "username", "password",
+            "passwordEnv", "tls", "summaryWindow", "outboxMaxRows", "outboxMaxBytes", "outboxMaxAge", "drainMaxRate",
+            "inFlight", "reconnectMin", "reconnectMax", "hashKey", "hashKeyEnv");
+    static final List<String> UPSTREAM_TLS_KEYS = List.of("caFile", "certFile", "keyFile");
     static final List<String> RETENTION_KEYS = List.of("deviceEvents", "zoneVisits", "sessions", "orders", "outbox",
             "touches");
     static final List<String> SESSIONS_KEYS = List.of("inactivityTimeout", "rotationPeriod", "systemClientToken",
@@ -54,11 +56,28 @@ final class SettingsReader {
     static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     static final String CLIENT_ID_RULE = "1 to 128 letters, digits, '.', '_', ':' or '-'";
     static final Set<String> BROKER_SCHEMES = Set.of("tcp", "ssl", "ws", "wss");
+    static final Set<String> TLS_SCHEMES = Set.of("ssl", "wss");
+    static final int MIN_PORT = 1;
     static final Duration DEFAULT_SUMMARY_WINDOW = Duration.ofSeconds(60);
     static final Duration MIN_SUMMARY_WINDOW = Duration.ofSeconds(1);
     static final Duration MAX_SUMMARY_WINDOW = Duration.ofHours(1);
     static final long DEFAULT_OUTBOX_MAX_ROWS = 100_000;
     static final Duration DEFAULT_OUTBOX_MAX_AGE = Duration.ofDays(7);
+    /** A thousand 1 KiB messages per megabyte: the row bound's 100,000 messages fit well inside it. */
+    static final long DEFAULT_OUTBOX_MAX_BYTES = 256L * 1024 * 1024;
+    /** Below a few messages the bound could not hold one summary of a large store and the bound notice. */
+    static final long MIN_OUTBOX_MAX_BYTES = 64 * 1024;
+    /** A day's backlog of one summary a minute and a few events drains in seconds at this rate. */
+    static final double DEFAULT_DRAIN_MAX_RATE = 2_000;
+    static final double MAX_DRAIN_MAX_RATE = 1_000_000;
+    static final int DEFAULT_IN_FLIGHT = 100;
+    /** MQTT's Receive Maximum is a two-byte integer [MQTT-3.3.4-9]. */
+    static final int MAX_IN_FLIGHT = 65_535;
+    static final Duration DEFAULT_RECONNECT_MIN = Duration.ofSeconds(1);
+    static final Duration DEFAULT_RECONNECT_MAX = Duration.ofMinutes(2);
+    /** Faster than this, a gateway fleet that lost its broker would hammer it as it comes back. */
+    static final Duration MIN_RECONNECT_DELAY = Duration.ofMillis(10);
+    static final Duration MAX_RECONNECT_DELAY = Duration.ofHours(1);
     /** HMAC keys shorter than this are open to brute force over the small space of shopper identifiers. */
     static final int MIN_HASH_KEY_LENGTH = 16;
     /**
@@ -154,12 +173,14 @@ final class SettingsReader {
     /** @param storeId the store's id for the default client id, null when it is wrong (reported elsewhere) */
     Upstream upstream(MappingCursor m, String storeId) {
         Optional<NodeCursor> brokerField = m.optional("brokerUri");
-        Optional<String> brokerUri = brokerField.flatMap(this::brokerUri);
+        Optional<URI> brokerUri = brokerField.flatMap(SettingsReader::brokerUri);
         String defaultClientId = storeId == null ? null : CLIENT_ID_PREFIX + storeId;
         String clientId = m.value("clientId", n -> n.text(CLIENT_ID, CLIENT_ID_RULE), defaultClientId);
         Duration window = m.value("summaryWindow",
                 n -> n.duration(MIN_SUMMARY_WINDOW, MAX_SUMMARY_WINDOW), DEFAULT_SUMMARY_WINDOW);
         Long maxRows = m.value("outboxMaxRows", n -> n.longInteger(1, Long.MAX_VALUE), DEFAULT_OUTBOX_MAX_ROWS);
+        Long maxBytes = m.value("outboxMaxBytes", n -> n.longInteger(MIN_OUTBOX_MAX_BYTES, Long.MAX_VALUE),
+                DEFAULT_OUTBOX_MAX_BYTES);
         Duration maxAge = m.value("outboxMaxAge", n -> n.duration(MIN_RETENTION, null), DEFAULT_OUTBOX_MAX_AGE);
         String hashKey;
         if (SecretReader.isGiven(m, "hashKey", "hashKeyEnv")) {
@@ -171,29 +192,121 @@ final class SettingsReader {
         } else {
             hashKey = DEMO_HASH_KEY;
         }
+        Upstream.Link link = link(m, brokerUri);
         boolean brokerOk = brokerField.isEmpty() || brokerUri.isPresent();
-        return !brokerOk || anyNull(clientId, window, maxRows, maxAge, hashKey)
+        return !brokerOk || anyNull(clientId, window, maxRows, maxBytes, maxAge, hashKey, link)
                 ? null
-                : new Upstream(brokerUri, clientId, window, maxRows, maxAge, hashKey);
+                : new Upstream(brokerUri.map(URI::toString), clientId, window, maxRows, maxAge, hashKey, maxBytes,
+                        link);
     }
 
-    private Optional<String> brokerUri(NodeCursor c) {
-        return c.text().filter(text -> {
-            boolean valid = isBrokerUri(text);
-            if (!valid) {
-                c.report("'" + text + "' is not a broker URI such as tcp://host:1883 (schemes: tcp, ssl, ws, wss)");
+    /** How the gateway reaches the broker; null when a field is wrong (reported). */
+    private Upstream.Link link(MappingCursor m, Optional<URI> brokerUri) {
+        Upstream.Protocol protocol = m.value("protocol", n -> n.choice(Upstream.Protocol.class),
+                Upstream.Protocol.MQTT5);
+        Optional<String> username = m.value("username", n -> n.text().map(Optional::of), Optional.empty());
+        Optional<String> password = Optional.empty();
+        boolean passwordOk = true;
+        if (SecretReader.isGiven(m, "password", "passwordEnv")) {
+            // The broker decides what a good password is; any non-blank one is passed on.
+            password = secrets.read(m, "password", "passwordEnv", 1);
+            passwordOk = password.isPresent();
+            if (passwordOk && !m.has("username")) {
+                m.report("password", "is set without a username; MQTT sends a password only with a user name "
+                        + "[MQTT-3.1.2-22]");
+                passwordOk = false;
             }
-            return valid;
+        }
+        Optional<Upstream.Tls> tls = m.value("tls",
+                n -> n.mapping(UPSTREAM_TLS_KEYS).flatMap(this::upstreamTls).map(Optional::of), Optional.empty());
+        if (tls != null && tls.isPresent() && brokerUri.isPresent()
+                && !TLS_SCHEMES.contains(brokerUri.get().getScheme())) {
+            m.report("tls", "is set but brokerUri is " + brokerUri.get().getScheme()
+                    + "://, which does not use TLS; write ssl:// or wss://");
+            tls = null;
+        }
+        Double rate = m.value("drainMaxRate", n -> n.positiveDecimal(MAX_DRAIN_MAX_RATE), DEFAULT_DRAIN_MAX_RATE);
+        Integer inFlight = m.value("inFlight", n -> n.integer(1, MAX_IN_FLIGHT), DEFAULT_IN_FLIGHT);
+        Duration reconnectMin = m.value("reconnectMin", n -> n.duration(MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY),
+                DEFAULT_RECONNECT_MIN);
+        Duration reconnectMax = m.value("reconnectMax", n -> n.duration(MIN_RECONNECT_DELAY, MAX_RECONNECT_DELAY),
+                DEFAULT_RECONNECT_MAX);
+        if (reconnectMin != null && reconnectMax != null && reconnectMax.compareTo(reconnectMin) < 0) {
+            m.report("reconnectMax", "is " + DurationText.format(reconnectMax) + "; must be at least reconnectMin ("
+                    + DurationText.format(reconnectMin) + ")");
+            reconnectMax = null;
+        }
+        return !passwordOk || anyNull(protocol, username, tls, rate, inFlight, reconnectMin, reconnectMax)
+                ? null
+                : new Upstream.Link(protocol, username, password, tls, rate, inFlight, reconnectMin, reconnectMax);
+    }
+
+    private Optional<Upstream.Tls> upstreamTls(MappingCursor m) {
+        Optional<Path> ca = m.value("caFile", n -> readableFile(n).map(Optional::of), Optional.empty());
+        Optional<Path> cert = m.value("certFile", n -> readableFile(n).map(Optional::of), Optional.empty());
+        Optional<Path> key = m.value("keyFile", n -> readableFile(n).map(Optional::of), Optional.empty());
+        if (anyNull(ca, cert, key)) {
+            return Optional.empty();
+        }
+        if (cert.isPresent() != key.isPresent()) {
+            m.report(cert.isPresent() ? "keyFile" : "certFile",
+                    "is required with " + (cert.isPresent() ? "certFile" : "keyFile")
+                            + ": a client certificate goes with its private key");
+            return Optional.empty();
+        }
+        return Optional.of(new Upstream.Tls(ca, cert, key));
+    }
+
+    /** The broker's URI as Paho takes it: a known scheme, a host, a port if any in range, no path. */
+    private static Optional<URI> brokerUri(NodeCursor c) {
+        return c.text().flatMap(text -> {
+            String problem = brokerUriProblem(text);
+            if (problem != null) {
+                c.report("'" + text + "' " + problem + "; write for example tcp://broker.example:1883");
+                return Optional.empty();
+            }
+            return Optional.of(URI.create(text));
         });
     }
 
-    private static boolean isBrokerUri(String text) {
+    /** What is wrong with a broker URI, or null. */
+    private static String brokerUriProblem(String text) {
+        URI uri;
         try {
-            URI uri = new URI(text);
-            return uri.getScheme() != null && BROKER_SCHEMES.contains(uri.getScheme()) && uri.getHost() != null;
+            uri = new URI(text);
         } catch (URISyntaxException e) {
-            return false;
+            return text.endsWith("://") ? "has no host" : "is not a URI (" + e.getReason() + ")";
         }
+        if (uri.getScheme() == null || !BROKER_SCHEMES.contains(uri.getScheme())) {
+            return "has scheme " + (uri.getScheme() == null ? "(none)" : uri.getScheme())
+                    + ", not one of tcp, ssl, ws, wss";
+        }
+        if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
+            return "has no host";
+        }
+        if (uri.getHost() == null) {
+            // The authority did not parse as host[:port]: no host before the colon, or a port that is not a number.
+            String authority = uri.getRawAuthority();
+            int colon = authority.lastIndexOf(':');
+            if (colon <= 0) {
+                return "has no host";
+            }
+            String port = authority.substring(colon + 1);
+            return port.chars().allMatch(Character::isDigit)
+                    ? "has host '" + authority.substring(0, colon) + "', which is not a valid host name"
+                    : "has port '" + port + "', which is not a number between " + MIN_PORT + " and " + MAX_PORT;
+        }
+        if (uri.getPort() != -1 && (uri.getPort() < MIN_PORT || uri.getPort() > MAX_PORT)) {
+            return "has port " + uri.getPort() + "; must be between " + MIN_PORT + " and " + MAX_PORT;
+        }
+        if (uri.getUserInfo() != null) {
+            return "holds a user name; write it in username (and the secret in password or passwordEnv)";
+        }
+        boolean webSocket = uri.getScheme().startsWith("ws");
+        if (!webSocket && uri.getRawPath() != null && !uri.getRawPath().isEmpty()) {
+            return "has a path; tcp:// and ssl:// take only a host and a port";
+        }
+        return null;
     }
 
     Retention retention(MappingCursor m) {

@@ -315,6 +315,137 @@ class StoreConfigLoaderTest {
     }
 
     @Test
+    void parse_whenUpstreamIsCompleteInBlockStyle_thenEveryFieldIsRead(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("chain-ca.pem"), "not checked here");
+        Files.writeString(dir.resolve("gw.pem"), "not checked here");
+        Files.writeString(dir.resolve("gw.key"), "not checked here");
+        String yaml = VALID + """
+                upstream:
+                  brokerUri: ssl://broker.example:8883
+                  protocol: mqtt3
+                  username: store-s1
+                  passwordEnv: UPLINK_PASSWORD
+                  tls: { caFile: chain-ca.pem, certFile: gw.pem, keyFile: gw.key }
+                  outboxMaxRows: 500
+                  outboxMaxBytes: 1048576
+                  outboxMaxAge: 2d
+                  drainMaxRate: 250
+                  inFlight: 20
+                  reconnectMin: 500ms
+                  reconnectMax: 30s
+                  hashKey: sixteen-chars-key
+                """;
+
+        Upstream upstream = StoreConfigLoader.parse(dir.resolve("store.yaml"), yaml,
+                Map.of("UPLINK_PASSWORD", "uplink-secret-1")::get).upstream();
+
+        assertThat(upstream.brokerUri()).contains("ssl://broker.example:8883");
+        assertThat(upstream.outboxMaxRows()).isEqualTo(500);
+        assertThat(upstream.outboxMaxBytes()).isEqualTo(1_048_576);
+        assertThat(upstream.outboxMaxAge()).isEqualTo(Duration.ofDays(2));
+        assertThat(upstream.link()).isEqualTo(new Upstream.Link(Upstream.Protocol.MQTT3, Optional.of("store-s1"),
+                Optional.of("uplink-secret-1"), Optional.of(new Upstream.Tls(Optional.of(dir.resolve("chain-ca.pem")),
+                        Optional.of(dir.resolve("gw.pem")), Optional.of(dir.resolve("gw.key")))),
+                250, 20, Duration.ofMillis(500), Duration.ofSeconds(30)));
+        assertThat(upstream.toString()).doesNotContain("uplink-secret-1").doesNotContain("sixteen-chars-key");
+    }
+
+    @Test
+    void parse_whenUpstreamIsLeftOut_thenTheLinkDefaultsToMqtt5WithoutCredentials() throws Exception {
+        Upstream upstream = StoreConfigLoader.parse(FILE, VALID, NO_ENV).upstream();
+
+        assertThat(upstream.brokerUri()).isEmpty();
+        assertThat(upstream.outboxMaxBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(upstream.link()).isEqualTo(Upstream.Link.DEFAULT);
+        assertThat(upstream.link().protocol()).isEqualTo(Upstream.Protocol.MQTT5);
+    }
+
+    @Test
+    void parse_whenBrokerUriIsWrong_thenEachIsRefusedWithFileLineAndField() {
+        List<String> wrong = List.of("tcp://:1883", "tcp://", "ssl://broker.example:70000", "tcp://broker.example:0",
+                "tcp://broker.example:mqtt", "mqtt://broker.example:1883", "broker.example:1883",
+                "tcp://broker.example:1883/chain", "tcp://user:pw@broker.example:1883");
+        List<String> expected = List.of("has no host", "has no host", "has port 70000; must be between 1 and 65535",
+                "has port 0; must be between 1 and 65535", "has port 'mqtt', which is not a number",
+                "has scheme mqtt, not one of tcp, ssl, ws, wss", "has scheme broker.example", "has a path",
+                "holds a user name");
+
+        for (int i = 0; i < wrong.size(); i++) {
+            String yaml = VALID + "upstream:\n  hashKey: sixteen-chars-key\n  brokerUri: \"" + wrong.get(i) + "\"\n";
+            String message = expected.get(i);
+            assertThat(problemsOf(yaml)).as(wrong.get(i)).singleElement().satisfies(p -> {
+                assertThat(p.toString()).startsWith(FILE + ":21:");
+                assertThat(p.field()).isEqualTo("upstream.brokerUri");
+                assertThat(p.message()).contains(message);
+            });
+        }
+    }
+
+    @Test
+    void parse_whenHashKeyIsShort_thenItIsRefusedWithoutPrintingIt() {
+        String yaml = VALID + """
+                upstream:
+                  brokerUri: tcp://broker.example:1883
+                  hashKey: fifteen-chars-k
+                """;
+
+        assertThat(problemsOf(yaml)).singleElement().satisfies(p -> {
+            assertThat(p.toString()).startsWith(FILE + ":21:");
+            assertThat(p.field()).isEqualTo("upstream.hashKey");
+            assertThat(p.message()).contains("15 characters").contains("at least 16")
+                    .doesNotContain("fifteen-chars-k");
+        });
+    }
+
+    @Test
+    void parse_whenLinkFieldsAreWrong_thenEachIsRefusedAtItsLine(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("gw.pem"), "not checked here");
+        String yaml = VALID + """
+                upstream:
+                  brokerUri: tcp://broker.example:1883
+                  protocol: mqtt4
+                  password: uplink-secret-1
+                  tls: { certFile: gw.pem }
+                  outboxMaxBytes: 1000
+                  drainMaxRate: 0
+                  inFlight: 70000
+                  reconnectMin: 5s
+                  reconnectMax: 1s
+                  hashKey: sixteen-chars-key
+                """;
+
+        List<ConfigProblem> problems = problemsOf(yaml, dir.resolve("store.yaml"));
+
+        assertThat(problems).extracting(ConfigProblem::line, ConfigProblem::field).containsExactlyInAnyOrder(
+                tuple(21, "upstream.protocol"),
+                tuple(22, "upstream.password"),
+                tuple(23, "upstream.tls.keyFile"),
+                tuple(24, "upstream.outboxMaxBytes"),
+                tuple(25, "upstream.drainMaxRate"),
+                tuple(26, "upstream.inFlight"),
+                tuple(28, "upstream.reconnectMax"));
+        assertThat(problems.toString()).doesNotContain("uplink-secret-1")
+                .contains("'mqtt4' is not one of: mqtt5, mqtt3").contains("without a username")
+                .contains("must be at least reconnectMin (5s)");
+    }
+
+    @Test
+    void parse_whenTlsIsGivenForAPlainBroker_thenItIsRefused(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("ca.pem"), "not checked here");
+        String yaml = VALID + """
+                upstream:
+                  brokerUri: tcp://broker.example:1883
+                  tls: { caFile: ca.pem }
+                  hashKey: sixteen-chars-key
+                """;
+
+        assertThat(problemsOf(yaml, dir.resolve("store.yaml"))).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo("upstream.tls");
+            assertThat(p.message()).contains("ssl://");
+        });
+    }
+
+    @Test
     void parse_whenTlsCertificateIsMissing_thenProblemNamesTheResolvedPath(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("key.pem"), "not checked here");
         Path file = dir.resolve("store.yaml");
@@ -446,8 +577,17 @@ class StoreConfigLoaderTest {
     }
 
     private static List<ConfigProblem> problemsOf(String yaml, Function<String, String> env) {
+        return problemsOf(yaml, FILE, env);
+    }
+
+    /** @param file where the file is said to be: relative paths in it are read from its directory */
+    private static List<ConfigProblem> problemsOf(String yaml, Path file) {
+        return problemsOf(yaml, file, NO_ENV);
+    }
+
+    private static List<ConfigProblem> problemsOf(String yaml, Path file, Function<String, String> env) {
         try {
-            StoreConfigLoader.parse(FILE, yaml, env);
+            StoreConfigLoader.parse(file, yaml, env);
         } catch (ConfigException e) {
             return e.problems();
         }

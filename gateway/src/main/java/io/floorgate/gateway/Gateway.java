@@ -1,8 +1,6 @@
 package io.floorgate.gateway;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,6 +42,10 @@ import io.floorgate.gateway.staff.ops.OpsSources;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
+import io.floorgate.gateway.summary.SummaryStage;
+import io.floorgate.gateway.upstream.Forwarder;
+import io.floorgate.gateway.upstream.LiveEvents;
+import io.floorgate.gateway.upstream.Pseudonyms;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -62,7 +64,6 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
-    private static final Duration RETENTION_PERIOD = Duration.ofMinutes(10);
 
     private final Vertx vertx;
     private final GatewaySettings settings;
@@ -71,6 +72,8 @@ public final class Gateway {
     private final AdvertisedIdResolver resolver = new AdvertisedIdResolver(System::currentTimeMillis);
     private final Lifecycle lifecycle = new Lifecycle();
     private final Storage storage;
+    /** Keyed once at start: a reloaded hashKey would make one shopper two to the chain, so it waits for a restart. */
+    private final Pseudonyms pseudonyms;
     private volatile Wayfinder wayfinder;
     private volatile boolean ready;
     private LocationStage location;
@@ -89,6 +92,7 @@ public final class Gateway {
         this.settings = settings;
         this.config = new AtomicReference<>(settings.config());
         this.wayfinder = new ZoneGraphWayfinder(settings.config());
+        this.pseudonyms = new Pseudonyms(settings.config().upstream().hashKey());
         this.storage = new Storage(vertx, settings.dataDir(), settings.config().ingest(), settings.fsyncOnCommit(),
                 metrics);
     }
@@ -119,17 +123,34 @@ public final class Gateway {
     /** Everything after storage, in the order it starts. */
     private List<Component> components() {
         StoreConfig store = config.get();
+        RetentionSweeper retention = new RetentionSweeper(vertx, storage.database(), metrics);
         location = new LocationStage(resolver, storage.committer(), store, System::currentTimeMillis, metrics);
+        // By entry: a visit still open after the whole retention period is as stale as a closed one.
+        retention.register("zone_visit", "entered_at", () -> config.get().retention().zoneVisits());
         sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
                 metrics);
-        pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics);
+        retention.register("shopper_session", "ended_at", () -> config.get().retention().sessions());
+        LiveEvents liveEvents = new LiveEvents(pseudonyms);
+        pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics,
+                liveEvents);
+        // By readiness: an order ready longer ago than the whole retention period is done with, whatever its state.
+        retention.register("pickup_order", "ready_at", () -> config.get().retention().orders());
+        retention.register("pickup_step", "at", () -> config.get().retention().orders());
         TouchLinker touches = new TouchLinker(sessions, System::currentTimeMillis, metrics);
+        retention.register("session_touch", "at", () -> config.get().retention().touches());
         ingestMetrics = new IngestMetrics(metrics);
         deviceHealth = new DeviceHealthTracker(config::get, ingestMetrics, metrics);
+        SummaryStage summary = new SummaryStage(storage.committer(), config::get, new SummaryStage.Sources(sessions,
+                location, deviceHealth::devices, ingestMetrics::rejectedSoFar), pseudonyms, liveEvents,
+                System::currentTimeMillis, metrics);
         mqtt = new MqttIngestServer(store, new IngestServices(vertx, storage.committer(), ingestMetrics, deviceHealth,
-                location, pickup, touches), new ReplayStateLoader(storage.database()));
+                location, List.of(pickup, summary), touches, liveEvents), new ReplayStateLoader(storage.database()));
+        retention.register("device_event", "received_at", () -> config.get().retention().deviceEvents());
 
         List<Component> components = new ArrayList<>();
+        // First: its start moves the outbox's seq past any restored backup's before a stage writes to the outbox.
+        components.add(new Forwarder(vertx, storage.database(), storage.committer(), store, System::currentTimeMillis,
+                metrics));
         components.add(sessions(touches));
         components.add(new DeployedStage(vertx, "location stage", location, () -> null));
         components.add(new DeployedStage(vertx, "pickup stage", pickup, () -> {
@@ -137,13 +158,18 @@ public final class Gateway {
                     .restore(System.currentTimeMillis() - PickupStage.HANDED_OFF_KEPT_MS));
             return null;
         }));
+        components.add(new DeployedStage(vertx, "summary stage", summary, () -> null));
         PushStreams pushes = new PushStreams(metrics);
         components.add(Component.of("stage subscriptions", () -> {
-            // Only once both stages are deployed: each hands what it is told to its own context.
+            // Only once the stages are deployed: each hands what it is told to its own context.
             sessions.subscribe(location);
             location.subscribe(pickup);
             touches.subscribe(pickup);
             touches.subscribe(location);
+            sessions.subscribe(summary);
+            location.subscribe(summary);
+            pickup.subscribe(summary);
+            touches.subscribe(summary);
             // The push streams tell shoppers and staff of committed pickup steps and kiosk scans, and close a
             // shopper's streams when the session ends; the HTTP listener opens them.
             pickup.subscribe(pushes);
@@ -156,7 +182,7 @@ public final class Gateway {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, this::applyConfig, metrics);
             components.add(Component.of("configuration watcher", watcher::start, watcher::stop));
         });
-        components.add(retention());
+        components.add(retention);
         return components;
     }
 
@@ -166,7 +192,7 @@ public final class Gateway {
      */
     private Component sessions(TouchLinker touches) {
         SessionTable table = new SessionTable(storage.database());
-        SessionExpiry expiry = new SessionExpiry(vertx, sessions, table, () -> config.get().retention().sessions());
+        SessionExpiry expiry = new SessionExpiry(vertx, sessions, table);
         long[] refreshTimer = {-1};
         return Component.of("shopper sessions", () -> vertx.executeBlocking(() -> table.restore(
                 System.currentTimeMillis(), config.get().sessions().inactivityTimeout())).map(restored -> {
@@ -208,7 +234,7 @@ public final class Gateway {
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
                     Router others = Router.router(vertx);
-                    new HealthAndMetricsRoutes(metrics, () -> ready).mount(others);
+                    new HealthAndMetricsRoutes(metrics, () -> ready, storage.health()).mount(others);
                     ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get, staff), metrics);
                     new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
                     new PickupRoutes(pickup, pushes).mount(api);
@@ -278,23 +304,6 @@ public final class Gateway {
             mqtt.stopAccepting();
             return storage.drain().compose(v -> mqtt.close());
         });
-    }
-
-    /** Enforces retention once at start and then every {@link #RETENTION_PERIOD}, on a worker. */
-    private Component retention() {
-        RetentionSweeper sweeper = new RetentionSweeper(storage.database(), metrics);
-        Runnable sweep = () -> vertx.executeBlocking(() -> {
-            Instant now = Instant.now();
-            sweeper.sweepDeviceEvents(config.get().retention().deviceEvents(), now);
-            sweeper.sweepOrders(config.get().retention().orders(), now);
-            sweeper.sweepTouches(config.get().retention().touches(), now);
-            return sweeper.sweepZoneVisits(config.get().retention().zoneVisits(), now);
-        }, false).onFailure(e -> LOG.warn("Retention sweep failed: {}", e.toString()));
-        long[] timer = {-1};
-        return Component.of("retention", () -> {
-            sweep.run();
-            timer[0] = vertx.setPeriodic(RETENTION_PERIOD.toMillis(), id -> sweep.run());
-        }, () -> vertx.cancelTimer(timer[0]));
     }
 
     private void applyConfig(StoreConfig next) {

@@ -16,6 +16,7 @@ import io.floorgate.config.Sessions;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.StoreConfigLoader;
 import io.floorgate.gateway.linking.ShopperSession;
+import io.floorgate.gateway.pickup.Order;
 import io.floorgate.gateway.testing.AppClient;
 import io.floorgate.gateway.testing.PushClient;
 import io.floorgate.gateway.testing.RunningGateway;
@@ -55,6 +56,8 @@ class PickupEndToEndTest {
             Shoppers.CheckedIn anna = Shoppers.checkIn(app, STORE, false, Optional.of(CUSTOMER));
             try (PushClient shopper = PushClient.open(gw, stream(anna), anna.token(), true)) {
                 assertThat(putReady(app, "o-1", "code-1").statusCode()).isEqualTo(201);
+                assertThat(gw.gateway().pickupQueueQuery().openOrders()).extracting(Order::id)
+                        .as("the queue the ops page reads").containsExactly("o-1");
                 assertThat(shopper.next("order_ready", WAIT).getJsonObject("order").getString("orderId"))
                         .isEqualTo("o-1");
                 assertThat(putReady(app, "o-1", "code-1").statusCode()).as("same READY again").isEqualTo(200);
@@ -75,6 +78,7 @@ class PickupEndToEndTest {
                 HttpResponse<String> handOff = app.send("POST", "/api/v1/orders/o-1/handoff", SYSTEM_TOKEN, null);
                 assertThat(handOff.statusCode()).isEqualTo(200);
                 assertThat(new JsonObject(handOff.body()).getString("state")).isEqualTo("HANDED_OFF");
+                assertThat(gw.gateway().pickupQueueQuery().openOrders()).isEmpty();
                 assertThat(staff.next("handoff", WAIT).getString("source")).isEqualTo("staff");
                 shopper.next("handed_off", WAIT);
                 assertThat(shopper.next("feedback_request", WAIT).getJsonObject("order").getString("orderId"))

@@ -2,6 +2,7 @@ package io.floorgate.gateway.ingest;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -208,7 +209,9 @@ final class DeviceConnection {
         if (touch instanceof TouchOutcome.Linked linked) {
             services.touches().accepted(linked.touch());
         }
-        services.deviceEvents().onEvent(device, event, receivedAt);
+        for (DeviceEventListener listener : services.deviceEvents()) {
+            listener.onEvent(device, event, receivedAt);
+        }
         return Outcome.DONE;
     }
 
@@ -247,6 +250,7 @@ final class DeviceConnection {
     private Outcome processStatus(MqttPublishMessage msg, String text, int qos) {
         String status = text.strip().toLowerCase(Locale.ROOT);
         long now = System.currentTimeMillis();
+        boolean wasOnline = services.health().isOnline(device.id());
         DeviceStateRow row = switch (status) {
             case "online" -> services.health().connected(device.id(), now);
             case "offline" -> services.health().disconnected(device.id(), now);
@@ -255,7 +259,7 @@ final class DeviceConnection {
         if (row == null) {
             return reject(msg, new Invalid(Rejection.INVALID_EVENT, "status must be online or offline"));
         }
-        if (!write(row, qos > 0 ? msg : null)) {
+        if (!write(withReport(wasOnline, row, now), qos > 0 ? msg : null)) {
             return Outcome.WAIT_FOR_STORE;
         }
         services.metrics().accepted(device.kind(), Channel.STATUS, qos);
@@ -265,6 +269,26 @@ final class DeviceConnection {
     /** Queues a state row; with a message, that message is acknowledged once the row is committed. */
     private boolean write(StoreWrite row, MqttPublishMessage ackAfter) {
         return services.committer().offer(row, context, ackAfter == null ? null : ackWhenCommitted(ackAfter));
+    }
+
+    /** Queues rows to commit in one transaction; with a message, it is acknowledged once they are committed. */
+    private boolean write(List<StoreWrite> rows, MqttPublishMessage ackAfter) {
+        return services.committer().offer(rows, context, ackAfter == null ? null : ackWhenCommitted(ackAfter));
+    }
+
+    /**
+     * A state row with what reports it upstream: a device going from online to offline is a live event (once: a last
+     * will followed by the connection's close is one), unless the gateway itself is stopping (every connection closes
+     * then, and the chain should not hear of every device going down).
+     */
+    private List<StoreWrite> withReport(boolean wasOnline, DeviceStateRow row, long nowMs) {
+        if (row.online() || !wasOnline || stopping.getAsBoolean()) {
+            return List.of(row);
+        }
+        List<StoreWrite> rows = new ArrayList<>();
+        rows.add(row);
+        rows.addAll(services.offlineRows().offline(row.deviceId(), row.lastSeenMs(), nowMs));
+        return rows;
     }
 
     private CommitListener ackWhenCommitted(MqttPublishMessage msg) {
@@ -381,7 +405,9 @@ final class DeviceConnection {
         // Held messages were never acknowledged: the device re-sends them when it reconnects.
         held.clear();
         if (ledger.release(this)) {
-            write(services.health().disconnected(device.id(), System.currentTimeMillis()), null);
+            long now = System.currentTimeMillis();
+            boolean wasOnline = services.health().isOnline(device.id());
+            write(withReport(wasOnline, services.health().disconnected(device.id(), now), now), null);
         }
         LOG.debug("Device {} disconnected", device.id());
     }

@@ -104,6 +104,11 @@ public final class DeviceHealthTracker implements DeviceHealthQuery {
         return slot == null ? fallback : slot.get();
     }
 
+    boolean isOnline(String deviceId) {
+        Cell cell = devices.get(deviceId);
+        return cell != null && cell.online();
+    }
+
     public int connectedCount() {
         return online.get();
     }

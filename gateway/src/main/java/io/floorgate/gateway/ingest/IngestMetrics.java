@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  */
 public final class IngestMetrics implements RejectionQuery {
 
-    static final String UNKNOWN_DEVICE = "unknown";
+    public static final String UNKNOWN_DEVICE = "unknown";
     private static final int QOS_LEVELS = 3;
 
     private final MeterRegistry registry;
@@ -86,6 +86,18 @@ public final class IngestMetrics implements RejectionQuery {
     /** Counters count whole refusals; the double is Micrometer's type, not a fraction. */
     private static long count(Counter counter) {
         return (long) counter.count();
+    }
+
+    /**
+     * Refusals so far, by reason and device label (a configured device id or {@code unknown}), for the summaries
+     * and the storm watch, which take differences between two reads.
+     */
+    @Override
+    public Map<Rejection, Map<String, Long>> rejectedSoFar() {
+        Map<Rejection, Map<String, Long>> counts = new EnumMap<>(Rejection.class);
+        rejected.forEach((reason, byDevice) -> byDevice.forEach((device, counter) -> counts
+                .computeIfAbsent(reason, r -> new HashMap<>()).put(device, (long) counter.count())));
+        return counts;
     }
 
     static String kindLabel(DeviceKind kind) {

@@ -21,4 +21,10 @@ public interface RejectionQuery {
 
     /** Refusals per reason, over every device; every reason is present, zeros included. */
     Map<Rejection, Long> rejectedByReason();
+
+    /**
+     * Refusals per reason and device label, for readers that take differences between two reads (the upstream
+     * summary and its storm watch). Reasons and devices never refused are absent.
+     */
+    Map<Rejection, Map<String, Long>> rejectedSoFar();
 }

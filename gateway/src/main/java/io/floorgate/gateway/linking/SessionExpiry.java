@@ -1,7 +1,6 @@
 package io.floorgate.gateway.linking;
 
 import java.time.Duration;
-import java.util.function.Supplier;
 
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -22,15 +21,12 @@ public final class SessionExpiry {
     private final Vertx vertx;
     private final SessionRegistry registry;
     private final SessionTable table;
-    /** How long ended sessions are kept (the retention section's {@code sessions}). */
-    private final Supplier<Duration> retention;
     private long timer = -1;
 
-    public SessionExpiry(Vertx vertx, SessionRegistry registry, SessionTable table, Supplier<Duration> retention) {
+    public SessionExpiry(Vertx vertx, SessionRegistry registry, SessionTable table) {
         this.vertx = vertx;
         this.registry = registry;
         this.table = table;
-        this.retention = retention;
     }
 
     public void start() {
@@ -46,9 +42,8 @@ public final class SessionExpiry {
         if (!sweep.expired().isEmpty()) {
             LOG.info("{} shopper session(s) expired after inactivity", sweep.expired().size());
         }
-        long endedBefore = sweep.atMs() - retention.get().toMillis();
         vertx.executeBlocking(() -> {
-            table.record(sweep, endedBefore);
+            table.record(sweep);
             return null;
         }, false).onFailure(e -> LOG.warn("Writing the session sweep failed: {}", e.toString()));
     }

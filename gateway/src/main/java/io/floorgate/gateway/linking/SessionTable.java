@@ -15,6 +15,7 @@ import io.floorgate.gateway.store.Rows;
 
 /**
  * The {@code shopper_session} table outside the commit path: restore at start, and the expiry sweep's writes.
+ * Retention (deleting sessions ended long ago) is the store's {@code RetentionSweeper}'s.
  * Neither acknowledges anything to a client, so they run in their own transaction on a worker instead of taking
  * places in the group committer's queue that devices are waiting for.
  *
@@ -28,7 +29,6 @@ public final class SessionTable {
             + " customer_ref, consent_location, consent_analytics, started_at, last_active_at"
             + " FROM shopper_session WHERE ended_at IS NULL";
     private static final String TOUCH = "UPDATE shopper_session SET last_active_at = ? WHERE id = ? AND ended_at IS NULL";
-    private static final String DELETE_ENDED = "DELETE FROM shopper_session WHERE ended_at < ?";
 
     private final Database database;
 
@@ -61,15 +61,14 @@ public final class SessionTable {
     }
 
     /**
-     * Writes one sweep in one transaction, and deletes sessions that ended before {@code endedBefore}
-     * (retention).
+     * Writes one sweep in one transaction. Ended sessions are deleted by the store's retention sweeper, with which
+     * this table is registered by its end time.
      */
-    public void record(SessionSweep sweep, long endedBeforeMs) throws SQLException {
+    public void record(SessionSweep sweep) throws SQLException {
         try (Connection c = database.connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement touch = c.prepareStatement(TOUCH);
-                 PreparedStatement end = c.prepareStatement(SessionEndRow.SQL);
-                 PreparedStatement delete = c.prepareStatement(DELETE_ENDED)) {
+                 PreparedStatement end = c.prepareStatement(SessionEndRow.SQL)) {
                 for (SessionActivity a : sweep.active()) {
                     touch.setObject(1, Rows.utc(a.lastActiveMs()));
                     touch.setString(2, a.sessionId());
@@ -81,8 +80,6 @@ public final class SessionTable {
                     end.addBatch();
                 }
                 end.executeBatch();
-                delete.setObject(1, Rows.utc(endedBeforeMs));
-                delete.executeUpdate();
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();

@@ -1,6 +1,7 @@
 package io.floorgate.gateway.pickup;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +34,7 @@ import io.floorgate.gateway.location.ZoneEntry;
 import io.floorgate.gateway.location.ZoneExit;
 import io.floorgate.gateway.store.CommitListener;
 import io.floorgate.gateway.store.GroupCommitter;
+import io.floorgate.gateway.store.StoreWrite;
 import io.floorgate.proto.v1.DeviceEvent;
 import io.floorgate.proto.v1.KioskInteraction;
 import io.floorgate.proto.v1.NfcTap;
@@ -79,6 +81,7 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
     private final SessionDirectory sessions;
     private final LongSupplier clockMs;
     private final PickupMetrics metrics;
+    private final PickupEventRows eventRows;
     private final List<PickupListener> listeners = new CopyOnWriteArrayList<>();
 
     // Owned by the stage context (and by restore, before deployment).
@@ -90,9 +93,11 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
     private final Map<String, Order> committedOpen = new LinkedHashMap<>();
     private volatile List<Order> openOrders = List.of();
 
+    /** @param eventRows the upstream's live event of a step, committed with the step's rows */
     public PickupStage(GroupCommitter committer, Supplier<StoreConfig> config, SessionDirectory sessions,
-                       LongSupplier clockMs, MeterRegistry metrics) {
+                       LongSupplier clockMs, MeterRegistry metrics, PickupEventRows eventRows) {
         this.committer = committer;
+        this.eventRows = eventRows;
         this.config = config;
         this.sessions = sessions;
         this.clockMs = clockMs;
@@ -344,7 +349,10 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
         });
     }
 
-    /** A transition: the order's row and a step row; {@code done} completes once both are committed. */
+    /**
+     * A transition: the order's row, a step row and the step's upstream event; {@code done} completes once all are
+     * committed, in one transaction.
+     */
     private void step(Order before, Order after, StepSource source, Promise<Order> done, PickupEvent event) {
         long atMs = switch (after.state()) {
             case READY -> after.readyAtMs();
@@ -378,10 +386,15 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
                         "the step could not be stored: " + cause.getMessage()));
             }
         };
-        boolean queued = stepRow == null
-                ? committer.offer(new OrderRow(after), context, listener)
-                : committer.offer(new OrderRow(after), context, null) && committer.offer(stepRow, context, listener);
-        if (!queued) {
+        List<StoreWrite> rows = new ArrayList<>();
+        rows.add(new OrderRow(after));
+        if (stepRow != null) {
+            rows.add(stepRow);
+        }
+        if (event != null) {
+            rows.addAll(eventRows.rowsFor(event));
+        }
+        if (!committer.offer(rows, context, listener)) {
             undo(before, after);
             done.fail(new PickupRefused(PickupRefused.Reason.STORAGE_BUSY, "storage is busy; try again shortly"));
         }
@@ -463,6 +476,10 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
         LOG.info("Pickup order {} at {}: waited {} s, over the service level of {} s", order.id(),
                 order.pickupPointId(), waitedMs / 1000.0, serviceLevelMs / 1000.0);
         PickupEvent event = new PickupEvent.ServiceLevelBreached(order, waitedMs, serviceLevelMs);
+        // No row of the order changes with a breach: its upstream event is a transaction of its own.
+        if (!committer.offer(eventRows.rowsFor(event), context, null)) {
+            LOG.warn("Breach of order {} not reported upstream: storage is busy", order.id());
+        }
         listeners.forEach(l -> l.onPickup(event));
     }
 

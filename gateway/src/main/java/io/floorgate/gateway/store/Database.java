@@ -49,7 +49,9 @@ public final class Database implements AutoCloseable {
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("floorgate")
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
         Connection anchor = DriverManager.getConnection(url, "floorgate", "");
-        Database db = new Database(url, anchor);
+        // Only the anchor may create the database: a connection made later, to a database lost under the gateway
+        // (its file gone), must fail rather than quietly open an empty one in its place.
+        Database db = new Database(url + ";IFEXISTS=TRUE", anchor);
         db.migrate();
         return db;
     }
@@ -117,6 +119,11 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        if (anchor.isClosed()) {
+            // The database was shut down under the gateway (and perhaps reopened by a reconnect): there is nothing to
+            // anchor, and H2 closes a reopened database with its last connection.
+            return;
+        }
         try (Statement st = anchor.createStatement()) {
             st.execute("SHUTDOWN");
         } finally {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -35,8 +36,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bound: the queue holds {@code capacity} writes; when full, {@link #offer} refuses and the
  * caller holds the message unacknowledged (back-pressure to the device) and tries again.
+ *
+ * <p>Failures: a write that cannot be bound (its {@link StoreWrite#bind} throws) or breaks a constraint fails alone;
+ * the rest of its batch commits. When the writer's connection is lost, the batch in flight fails and the writer
+ * reconnects at once; if that fails too, the database is unavailable: everything queued and everything offered from
+ * then on fails at once through its listener (never acknowledged, never left waiting), {@link #unavailableReason}
+ * says why, and the writer tries again every {@link #RECONNECT_PAUSE} until it can commit again.
  */
-public final class GroupCommitter implements AutoCloseable {
+public final class GroupCommitter implements AutoCloseable, StorageHealth {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
 
@@ -48,6 +55,12 @@ public final class GroupCommitter implements AutoCloseable {
     private static final String CONSTRAINT_VIOLATION_CLASS = "23";
     /** Forces H2's file to the device: what {@code fsyncOnCommit} adds after every commit. */
     private static final String CHECKPOINT_SYNC = "CHECKPOINT SYNC";
+    /** Between attempts to reach a lost database; what is offered meanwhile is refused at once, not held. */
+    private static final Duration RECONNECT_PAUSE = Duration.ofSeconds(1);
+    /** How long the writer lets its connection take to say it still works (embedded H2 answers at once). */
+    private static final int VALIDITY_TIMEOUT_SECONDS = 1;
+    /** How long the writer waits for a first write before it checks, while idle, that its connection still works. */
+    private static final Duration IDLE_POLL = Duration.ofMillis(100);
 
     /** A write, or a barrier (write == null) that completes once everything before it is committed. */
     private record Pending(StoreWrite write, Context context, CommitListener listener) {
@@ -60,6 +73,8 @@ public final class GroupCommitter implements AutoCloseable {
     private final boolean fsyncOnCommit;
     private final Thread writer;
     private volatile boolean running = true;
+    /** Why the database cannot be written, or null while it can; written by the writer thread only. */
+    private volatile String unavailableReason;
 
     private final DistributionSummary batchSize;
     private final Timer commitLatency;
@@ -77,10 +92,13 @@ public final class GroupCommitter implements AutoCloseable {
         this.commitLatency = Timer.builder("floorgate.ingest.commit.latency")
                 .description("Time to write and commit one batch").publishPercentiles(0.5, 0.99).register(metrics);
         this.commitFailures = Counter.builder("floorgate.ingest.commit.failures")
-                .description("Writes that could not be committed, even alone after their batch failed")
+                .description("Writes that could not be committed: alone after their batch failed, or while the"
+                        + " database was unavailable")
                 .register(metrics);
         Gauge.builder("floorgate.ingest.commit.queue", queue, BlockingQueue::size)
                 .description("Writes waiting for commit").register(metrics);
+        Gauge.builder("floorgate.store.available", this, c -> c.unavailableReason == null ? 1 : 0)
+                .description("1 while the database can be written, 0 while every write is refused").register(metrics);
         this.writer = new Thread(this::run, "floorgate-committer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -93,6 +111,33 @@ public final class GroupCommitter implements AutoCloseable {
      */
     public boolean offer(StoreWrite write, Context context, CommitListener listener) {
         return running && queue.offer(new Pending(write, context, listener));
+    }
+
+    /**
+     * Queues writes that belong together (a pickup step and the upstream event reporting it): they are committed in
+     * one transaction, never split across batches, and a failure fails them all. They take one place in the queue;
+     * the listener runs once, on {@code context}, for all of them.
+     *
+     * @return false when the queue is full: none was queued, the caller applies back-pressure
+     */
+    public boolean offer(List<StoreWrite> writes, Context context, CommitListener listener) {
+        return offer(new Together(List.copyOf(writes)), context, listener);
+    }
+
+    /**
+     * Writes queued as one: travels as a single {@link Pending}, so the batch gathering and the one-by-one fallback
+     * never separate them; {@link #rows} unpacks it when binding. Never bound itself.
+     */
+    private record Together(List<StoreWrite> writes) implements StoreWrite {
+        @Override
+        public String sql() {
+            throw new UnsupportedOperationException("bound write by write");
+        }
+
+        @Override
+        public void bind(PreparedStatement statement) {
+            throw new UnsupportedOperationException("bound write by write");
+        }
     }
 
     /**
@@ -127,29 +172,110 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
 
+    @Override
+    public Optional<String> unavailableReason() {
+        return Optional.ofNullable(unavailableReason);
+    }
+
+    /** The writer thread: connects, commits until the connection is lost, and connects again, until closed. */
     private void run() {
         List<Pending> batch = new ArrayList<>(maxBatch);
-        try (Connection connection = database.connect(); Statements statements = new Statements(connection)) {
-            connection.setAutoCommit(false);
+        try {
             while (running || !queue.isEmpty()) {
-                if (!gather(batch)) {
+                Connection connection;
+                try {
+                    connection = connect();
+                } catch (SQLException e) {
+                    refuseWhileUnavailable(e);
                     continue;
                 }
-                commitWithRetries(statements, batch);
-                batch.clear();
+                try (connection; Statements statements = new Statements(connection)) {
+                    commitUntilLost(statements, batch);
+                } catch (SQLException e) {
+                    // Not known to be committed: failed, so that its publishers send it again (a key collision then
+                    // keeps one copy).
+                    LOG.warn("Committer lost its database connection ({}); {} writes in flight failed; reconnecting",
+                            e.getMessage(), batch.size());
+                    fail(batch, e);
+                    batch.clear();
+                }
             }
-        } catch (SQLException e) {
-            LOG.error("Committer lost its database connection; QoS 1 events will not be acknowledged", e);
-            running = false;
-            complete(batch, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
+    private Connection connect() throws SQLException {
+        Connection connection = database.connect();
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            connection.close();
+            throw e;
+        }
+        if (unavailableReason != null) {
+            LOG.info("Committer reached its database again; writes are committed again");
+            unavailableReason = null;
+        }
+        return connection;
+    }
+
+    /**
+     * Commits batch after batch until closed; while idle, checks that the connection still works, so that a lost
+     * database is reported without waiting for a write.
+     *
+     * @throws SQLException when the connection is lost; {@code batch} then holds the writes in flight
+     */
+    private void commitUntilLost(Statements statements, List<Pending> batch) throws SQLException, InterruptedException {
+        while (running || !queue.isEmpty()) {
+            if (!gather(batch)) {
+                statements.checkValid();
+                continue;
+            }
+            commitWithRetries(statements, batch);
+            batch.clear();
+        }
+    }
+
+    /**
+     * The database cannot be reached: records why, then refuses at once every write queued or offered until the next
+     * attempt to reconnect, {@link #RECONNECT_PAUSE} from now, or until closed.
+     */
+    private void refuseWhileUnavailable(SQLException cause) throws InterruptedException {
+        String reason = "database unavailable: " + cause.getMessage();
+        if (unavailableReason == null) {
+            LOG.error("Committer cannot reach its database ({}); every write is refused until it can", cause.getMessage());
+        } else {
+            LOG.debug("Committer still cannot reach its database: {}", cause.getMessage());
+        }
+        unavailableReason = reason;
+        SQLException refusal = new SQLException(reason, cause.getSQLState(), cause);
+        List<Pending> refused = new ArrayList<>();
+        long deadline = System.nanoTime() + RECONNECT_PAUSE.toNanos();
+        while (true) {
+            queue.drainTo(refused);
+            fail(refused, refusal);
+            refused.clear();
+            long remaining = deadline - System.nanoTime();
+            if (!running || remaining <= 0) {
+                return;
+            }
+            Pending next = queue.poll(remaining, TimeUnit.NANOSECONDS);
+            if (next != null) {
+                refused.add(next);
+            }
+        }
+    }
+
+    /** Fails writes that were never committed, counting them. */
+    private void fail(List<Pending> pending, Exception failure) {
+        commitFailures.increment(pending.stream().filter(p -> p.write() != null).count());
+        complete(pending, failure);
+    }
+
     /** Blocks for the first write, then gathers until the batch is full or the interval has passed. */
     private boolean gather(List<Pending> batch) throws InterruptedException {
-        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        Pending first = queue.poll(IDLE_POLL.toNanos(), TimeUnit.NANOSECONDS);
         if (first == null) {
             return false;
         }
@@ -188,6 +314,13 @@ public final class GroupCommitter implements AutoCloseable {
             return st;
         }
 
+        /** Throws when the connection no longer works (the database was closed under it, or its file is gone). */
+        void checkValid() throws SQLException {
+            if (!connection.isValid(VALIDITY_TIMEOUT_SECONDS)) {
+                throw new SQLException("the committer's connection to the database is closed");
+            }
+        }
+
         /** Undoes a failed batch and forgets half-sent statement batches, so a retry starts clean. */
         void rollbackQuietly() {
             try {
@@ -208,7 +341,8 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    private void commitWithRetries(Statements st, List<Pending> batch) throws InterruptedException {
+    /** @throws SQLException when the connection is lost: no retry on it can help, and {@code batch} is left as it was */
+    private void commitWithRetries(Statements st, List<Pending> batch) throws SQLException, InterruptedException {
         boolean onKeyCollision = false;
         for (int attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
             long start = System.nanoTime();
@@ -221,6 +355,11 @@ public final class GroupCommitter implements AutoCloseable {
                 }
                 complete(batch, null);
                 return;
+            } catch (UnbindableWrite e) {
+                st.rollbackQuietly();
+                reject(batch, e);
+                attempt--;
+                continue;
             } catch (SQLException e) {
                 st.rollbackQuietly();
                 if (!onKeyCollision && isUniqueViolation(e)) {
@@ -232,6 +371,7 @@ public final class GroupCommitter implements AutoCloseable {
                     // Deterministic: trying the same batch again would fail the same way.
                     break;
                 }
+                st.checkValid();
                 LOG.warn("Commit of {} writes failed (attempt {} of {}): {}", batch.size(), attempt, COMMIT_ATTEMPTS,
                         e.getMessage());
                 Thread.sleep(RETRY_PAUSE.toMillis() * attempt);
@@ -300,26 +440,63 @@ public final class GroupCommitter implements AutoCloseable {
         int writes = 0;
         PreparedStatement open = null;
         for (Pending p : batch) {
-            StoreWrite write = p.write();
-            if (write == null) {
-                continue;
-            }
-            String fallback = write.sqlOnKeyCollision();
-            PreparedStatement statement = st.of(onKeyCollision && fallback != null ? fallback : write.sql());
-            if (statement != open) {
-                if (open != null) {
-                    open.executeBatch();
+            for (StoreWrite write : rows(p)) {
+                String fallback = write.sqlOnKeyCollision();
+                PreparedStatement statement = st.of(onKeyCollision && fallback != null ? fallback : write.sql());
+                if (statement != open) {
+                    if (open != null) {
+                        open.executeBatch();
+                    }
+                    open = statement;
                 }
-                open = statement;
+                bind(p, write, statement);
+                statement.addBatch();
+                writes++;
             }
-            write.bind(statement);
-            statement.addBatch();
-            writes++;
         }
         if (open != null) {
             open.executeBatch();
         }
         return writes;
+    }
+
+    /** A queued write's rows: none for a barrier, each of writes queued together, else the write itself. */
+    private static List<StoreWrite> rows(Pending p) {
+        if (p.write() instanceof Together together) {
+            return together.writes();
+        }
+        return p.write() == null ? List.of() : List.of(p.write());
+    }
+
+    /**
+     * Binds one write. Anything but an SQL error or a failing JVM thrown by its code is that write's own defect: it
+     * is reported as {@link UnbindableWrite}, so that the write fails alone and the writer thread goes on.
+     */
+    private static void bind(Pending p, StoreWrite row, PreparedStatement statement) throws SQLException {
+        try {
+            row.bind(statement);
+        } catch (SQLException | VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new UnbindableWrite(p, e);
+        }
+    }
+
+    /** A write whose {@link StoreWrite#bind} threw something other than an SQL error. */
+    private static final class UnbindableWrite extends SQLException {
+        private final transient Pending pending;
+
+        UnbindableWrite(Pending pending, Throwable cause) {
+            super(pending.write().getClass().getSimpleName() + " could not be bound: " + cause, cause);
+            this.pending = pending;
+        }
+    }
+
+    /** Takes an unbindable write out of its batch and fails it alone; the rest of the batch is written without it. */
+    private void reject(List<Pending> batch, UnbindableWrite e) {
+        LOG.error("Write {} is refused: its bind failed", e.pending.write().getClass().getSimpleName(), e.getCause());
+        batch.removeIf(p -> p == e.pending);
+        fail(List.of(e.pending), e);
     }
 
     /**
@@ -346,7 +523,12 @@ public final class GroupCommitter implements AutoCloseable {
             }
         }));
         for (CommitListener l : direct) {
-            notify(l, failure);
+            try {
+                notify(l, failure);
+            } catch (RuntimeException e) {
+                // A direct listener runs on the writer thread: its defect must not end the writer.
+                LOG.error("A commit listener failed on the committer's thread", e);
+            }
         }
     }
 

@@ -7,14 +7,18 @@ import io.floorgate.gateway.Component;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's storage as one component: the H2 database and the group committer that writes to it. Started
  * first and stopped last, so every stage can write until it has stopped.
  *
- * <p>{@link #database()} and {@link #committer()} are there once {@link #start} has completed.
+ * <p>{@link #database()}, {@link #committer()} and {@link #health()} are there once {@link #start} has completed.
  */
 public final class Storage implements Component {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Storage.class);
 
     private final Vertx vertx;
     private final Path dataDir;
@@ -57,9 +61,16 @@ public final class Storage implements Component {
         });
     }
 
-    /** Completes once everything queued so far is committed (a graceful stop drains before closing listeners). */
+    /**
+     * Completes once everything queued so far is committed or refused and its listeners have been handed back (a
+     * graceful stop drains before closing listeners). A stop while the database is unavailable goes on: what was
+     * queued has been refused to its publishers, and that is all a stop waits for.
+     */
     public Future<Void> drain() {
-        return vertx.executeBlocking(() -> committer.drain().get());
+        return vertx.executeBlocking(() -> committer.drain().get()).recover(e -> {
+            LOG.warn("Stopping while storage cannot commit: what was queued was refused ({})", e.getMessage());
+            return Future.succeededFuture();
+        });
     }
 
     public Database database() {
@@ -67,6 +78,11 @@ public final class Storage implements Component {
     }
 
     public GroupCommitter committer() {
+        return committer;
+    }
+
+    /** Whether storage can commit now, as the readiness check reads it. */
+    public StorageHealth health() {
         return committer;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.Sessions;
 import io.floorgate.config.StoreConfig;
@@ -42,6 +43,7 @@ class ApiRouterTest {
     @TempDir
     Path dataDir;
 
+    private final AtomicReference<StoreConfig> config = new AtomicReference<>();
     private Vertx vertx;
     private Database database;
     private GroupCommitter committer;
@@ -53,18 +55,19 @@ class ApiRouterTest {
 
     @BeforeEach
     void start() throws Exception {
-        StoreConfig plain = TestStore.config();
-        StoreConfig config = plain.withSessions(new Sessions(plain.sessions().inactivityTimeout(),
-                plain.sessions().rotationPeriod(), Optional.of(SYSTEM_TOKEN)));
+        config.set(withSystemToken(Optional.of(SYSTEM_TOKEN)));
         vertx = Vertx.vertx();
         database = Database.open(dataDir);
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
-        SessionRegistry sessions = new SessionRegistry(committer, config::sessions, System::currentTimeMillis,
-                new SimpleMeterRegistry());
-        ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, () -> config, staff), new SimpleMeterRegistry());
+        SessionRegistry sessions = new SessionRegistry(committer, () -> config.get().sessions(),
+                System::currentTimeMillis, new SimpleMeterRegistry());
+        ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get, staff), new SimpleMeterRegistry());
         api.route(HttpMethod.GET, "/analytics", Admission.staff(StaffRole.MANAGER), Body.NONE).handler(this::whoCalled);
         api.route(HttpMethod.POST, "/queue/:orderId", Admission.orderSystem().orStaff(StaffRole.ASSOCIATE),
                 Body.JSON).handler(this::whoCalled);
+        api.route(HttpMethod.GET, "/open", Admission.anyone(), Body.NONE).handler(this::whoCalled);
+        api.route(HttpMethod.GET, "/feed", Admission.orderSystem().withTokenInQuery(), Body.NONE)
+                .handler(this::whoCalled);
         HttpServer server = RunningGateway.await(vertx.createHttpServer()
                 .requestHandler(api.inFrontOf(Router.router(vertx))).listen(0, "127.0.0.1"));
         port = server.actualPort();
@@ -77,10 +80,22 @@ class ApiRouterTest {
         database.close();
     }
 
+    private static StoreConfig withSystemToken(Optional<String> token) {
+        StoreConfig plain = TestStore.config();
+        return plain.withSessions(new Sessions(plain.sessions().inactivityTimeout(),
+                plain.sessions().rotationPeriod(), token));
+    }
+
     private void whoCalled(io.vertx.ext.web.RoutingContext ctx) {
         Caller caller = ApiRouter.caller(ctx);
         ApiRouter.json(ctx, 200, new JsonObject().put("caller", caller instanceof Caller.Staff member
                 ? member.role().name() : caller.getClass().getSimpleName()));
+    }
+
+    @Test
+    void routeForAnyone_thenTheHandlerSeesAnyoneWhateverTheRequestCarries() {
+        assertCaller(send("GET", "/api/v1/open", null, null, null), "Anyone");
+        assertCaller(send("GET", "/api/v1/open", "admin", "not-a-token", null), "Anyone");
     }
 
     @Test
@@ -107,6 +122,8 @@ class ApiRouterTest {
         String body = "{}";
 
         assertCaller(send("POST", "/api/v1/queue/o-1", "associate", null, body), "ASSOCIATE");
+        assertCaller(send("POST", "/api/v1/queue/o-1", "associate", "not-the-order-systems-token", body),
+                "ASSOCIATE");
         assertCaller(send("POST", "/api/v1/queue/o-1", null, SYSTEM_TOKEN, body), "OrderSystem");
         assertError(send("POST", "/api/v1/queue/o-1", null, "not-the-order-systems-token", body), 401,
                 "unauthorized");
@@ -119,6 +136,43 @@ class ApiRouterTest {
 
         assertError(send("POST", "/api/v1/queue/o-1", null, null, tooLarge), 401, "unauthorized");
         assertError(send("POST", "/api/v1/queue/o-1", null, SYSTEM_TOKEN, tooLarge), 413, "body_too_large");
+    }
+
+    @Test
+    void routeForOrderSystem_whenTheStoreHasNoSystemToken_thenIs503WhateverTheTokenAndNoneIs401() {
+        config.set(withSystemToken(Optional.empty()));
+
+        assertError(send("POST", "/api/v1/queue/o-1", null, SYSTEM_TOKEN, "{}"), 503, "system_client_not_configured");
+        assertError(send("POST", "/api/v1/queue/o-1", null, null, "{}"), 401, "unauthorized");
+        assertCaller(send("POST", "/api/v1/queue/o-1", "associate", null, "{}"), "ASSOCIATE");
+    }
+
+    @Test
+    void routeForOrderSystem_whenTheAuthorizationHeaderIsNotBearer_thenIs401() {
+        HttpResponse<String> response = sendWithHeader("/api/v1/feed", "Basic " + SYSTEM_TOKEN);
+
+        assertError(response, 401, "unauthorized");
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).startsWith("Bearer"));
+    }
+
+    @Test
+    void routeTakingTheTokenInTheQuery_thenTheQueryServesOnlyWithoutAnAuthorizationHeader() {
+        assertCaller(send("GET", "/api/v1/feed?token=" + SYSTEM_TOKEN, null, null, null), "OrderSystem");
+        assertCaller(send("GET", "/api/v1/feed?token=wrong", null, SYSTEM_TOKEN, null), "OrderSystem");
+        assertError(send("GET", "/api/v1/feed?token=" + SYSTEM_TOKEN, null, "wrong", null), 401, "unauthorized");
+        assertError(send("GET", "/api/v1/feed?token=", null, null, null), 401, "unauthorized");
+    }
+
+    @Test
+    void routeNotTakingTheTokenInTheQuery_thenTheQueryIsIgnored() {
+        assertError(send("POST", "/api/v1/queue/o-1?token=" + SYSTEM_TOKEN, null, null, "{}"), 401,
+                "unauthorized");
+    }
+
+    private HttpResponse<String> sendWithHeader(String path, String authorization) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", authorization));
     }
 
     private HttpResponse<String> send(String method, String path, String staffRole, String token, String body) {
@@ -134,6 +188,10 @@ class ApiRouterTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        return send(request);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {

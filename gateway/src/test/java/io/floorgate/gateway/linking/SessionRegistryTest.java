@@ -74,7 +74,7 @@ class SessionRegistryTest {
         clock.addAndGet(TIMEOUT.toMillis());
 
         SessionSweep sweep = registry.sweep();
-        new SessionTable(database).record(sweep, 0);
+        new SessionTable(database).record(sweep);
 
         assertThat(sweep.expired()).extracting(SessionActivity::sessionId).containsExactly(id);
         assertThat(registry.authenticate(id, checkIn.token())).isInstanceOf(Authentication.UnknownSession.class);

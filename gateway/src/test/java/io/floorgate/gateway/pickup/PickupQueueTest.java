@@ -48,7 +48,8 @@ class PickupQueueTest {
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
         InMemorySessionDirectory sessions = new InMemorySessionDirectory();
         sessions.start(anna);
-        pickup = new PickupStage(committer, () -> demo, sessions, () -> NOW_MS, new SimpleMeterRegistry());
+        pickup = new PickupStage(committer, () -> demo, sessions, () -> NOW_MS, new SimpleMeterRegistry(),
+                event -> List.of());
     }
 
     @AfterEach

@@ -1,15 +1,21 @@
 package io.floorgate.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -20,9 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GroupCommitterTest {
 
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
     @TempDir
     Path dataDir;
 
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private Database db;
     private GroupCommitter committer;
     private final List<String> outcomes = new CopyOnWriteArrayList<>();
@@ -30,7 +39,7 @@ class GroupCommitterTest {
     @BeforeEach
     void open() throws Exception {
         db = Database.open(dataDir);
-        committer = new GroupCommitter(db, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
+        committer = new GroupCommitter(db, 100, 10, Duration.ofMillis(1), false, metrics);
     }
 
     @AfterEach
@@ -118,6 +127,138 @@ class GroupCommitterTest {
 
         assertThat(outcomes).hasSize(26).endsWith("barrier committed");
         assertThat(rows()).isEqualTo(25);
+    }
+
+    /** A write with a defect of its own: its bind throws what it should not. */
+    private record Unbindable(Throwable defect) implements StoreWrite {
+        @Override
+        public String sql() {
+            return event(0).sql();
+        }
+
+        @Override
+        public void bind(PreparedStatement statement) {
+            if (defect instanceof RuntimeException e) {
+                throw e;
+            }
+            throw (Error) defect;
+        }
+    }
+
+    @Test
+    void offer_whenAWritesBindThrows_thenOnlyThatWriteFailsAndTheRestOfTheBatchAndLaterWritesCommit() throws Exception {
+        committer.offer(event(1), null, recording("good-1"));
+        committer.offer(new Unbindable(new IllegalStateException("a bug in bind")), null, recording("runtime"));
+        committer.offer(event(2), null, recording("good-2"));
+        committer.offer(new Unbindable(new AssertionError("another bug in bind")), null, recording("error"));
+        committer.offer(event(3), null, recording("good-3"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactlyInAnyOrder("good-1 committed", "runtime failed", "good-2 committed",
+                "error failed", "good-3 committed");
+        assertThat(rows()).isEqualTo(3);
+        assertThat(metrics.counter("floorgate.ingest.commit.failures").count()).isEqualTo(2);
+
+        committer.offer(event(4), null, recording("later"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+        assertThat(outcomes).endsWith("later committed");
+        assertThat(rows()).isEqualTo(4);
+    }
+
+    @Test
+    void offer_whenTheDatabaseIsLostUnderTheCommitter_thenWritesFailAtOnceAndTheReasonIsReportedUntilItIsBack()
+            throws Exception {
+        committer.offer(event(1), null, recording("before"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+        Path file = dataDir.resolve("floorgate.mv.db");
+        Path away = dataDir.resolve("elsewhere.mv.db");
+
+        // The file goes first, so the committer's reconnect cannot reopen it; then the database is shut down.
+        Files.move(file, away);
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("SHUTDOWN");
+        }
+
+        await().atMost(WAIT).until(() -> committer.unavailableReason().isPresent());
+        assertThat(committer.unavailableReason()).hasValueSatisfying(
+                reason -> assertThat(reason).startsWith("database unavailable: ").contains("not found"));
+        assertThat(metrics.get("floorgate.store.available").gauge().value()).isZero();
+        assertThat(committer.offer(event(2), null, recording("while-lost"))).isTrue();
+        await().atMost(WAIT).until(() -> outcomes.contains("while-lost failed"));
+        assertThatThrownBy(() -> committer.drain().get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+
+        Files.move(away, file);
+        await().atMost(WAIT).until(() -> committer.unavailableReason().isEmpty());
+        assertThat(metrics.get("floorgate.store.available").gauge().value()).isEqualTo(1);
+        committer.offer(event(3), null, recording("after"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+        assertThat(outcomes).containsExactly("before committed", "while-lost failed", "after committed");
+        assertThat(rows()).isEqualTo(2);
+    }
+
+    @Test
+    void offerTogether_whenAllWritesAreGood_thenAllAreStoredAndTheListenerIsToldOnce() throws Exception {
+        committer.offer(List.of(event(1), event(2), event(3)), null, recording("together"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("together committed");
+        assertThat(rows()).isEqualTo(3);
+    }
+
+    @Test
+    void offerTogether_whenOneWriteBreaksAConstraint_thenNoneOfThemIsStoredAndTheOthersInTheBatchAre()
+            throws Exception {
+        committer.offer(event(1), null, recording("before"));
+        committer.offer(List.of(event(2), new EventRow("nfc-1", 7, 3, null, 1_000, 2_000, new byte[] {3}), event(4)),
+                null, recording("together"));
+        committer.offer(event(5), null, recording("after"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("before committed", "together failed", "after committed");
+        assertThat(seqs()).containsExactly(1L, 5L);
+    }
+
+    @Test
+    void offerTogether_whenMoreWritesThanABatchHolds_thenTheyAreNotSplitAcrossTransactions() throws Exception {
+        // maxBatch is 10: split into batches, the first ten would commit before the bad last one fails.
+        List<StoreWrite> writes = new ArrayList<>();
+        for (long seq = 1; seq <= 24; seq++) {
+            writes.add(event(seq));
+        }
+        writes.add(new EventRow("nfc-1", 7, 25, null, 1_000, 2_000, new byte[] {25}));
+        committer.offer(writes, null, recording("too many with a bad one"));
+        committer.offer(writes.subList(0, 24), null, recording("too many"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        assertThat(outcomes).containsExactly("too many with a bad one failed", "too many committed");
+        assertThat(rows()).isEqualTo(24);
+    }
+
+    @Test
+    void offerTogether_whenTheQueueIsFull_thenNoneIsQueued() throws Exception {
+        GroupCommitter tiny = new GroupCommitter(db, 1, 1, Duration.ofSeconds(1), false, new SimpleMeterRegistry());
+        try {
+            boolean refused = false;
+            for (long seq = 1; seq <= 100 && !refused; seq += 2) {
+                refused = !tiny.offer(List.of(event(seq), event(seq + 1)), null, null);
+            }
+            tiny.drain().get(10, TimeUnit.SECONDS);
+            assertThat(refused).isTrue();
+            assertThat(rows() % 2).as("only whole pairs are stored").isZero();
+        } finally {
+            tiny.close();
+        }
+    }
+
+    private List<Long> seqs() throws Exception {
+        List<Long> seqs = new ArrayList<>();
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq FROM device_event ORDER BY seq")) {
+            while (rs.next()) {
+                seqs.add(rs.getLong(1));
+            }
+        }
+        return seqs;
     }
 
     @Test

@@ -49,7 +49,13 @@ public final class Shoppers {
 
     public static CheckedIn checkIn(AppClient app, String storeId, boolean locationConsent, boolean analyticsConsent,
                                     Optional<String> customerRef) {
-        JsonObject request = new JsonObject().put("storeId", storeId).put("appInstanceId", "app-" + UUID.randomUUID())
+        return checkIn(app, storeId, "app-" + UUID.randomUUID(), locationConsent, analyticsConsent, customerRef);
+    }
+
+    /** With the app instance id the app sends, for a test that must know every identifier it used. */
+    public static CheckedIn checkIn(AppClient app, String storeId, String appInstanceId, boolean locationConsent,
+                                    boolean analyticsConsent, Optional<String> customerRef) {
+        JsonObject request = new JsonObject().put("storeId", storeId).put("appInstanceId", appInstanceId)
                 .put("consent", new JsonObject().put("location", locationConsent).put("analytics", analyticsConsent));
         customerRef.ifPresent(ref -> request.put("customerRef", ref));
         String body = request.encode();
@@ -59,7 +65,7 @@ public final class Shoppers {
         }
         JsonObject json = new JsonObject(response.body());
         JsonObject advertising = json.getJsonObject("advertising");
-        ShopperSession session = new ShopperSession(json.getString("sessionId"), "app", customerRef,
+        ShopperSession session = new ShopperSession(json.getString("sessionId"), appInstanceId, customerRef,
                 locationConsent, analyticsConsent, Base64.getDecoder().decode(advertising.getString("key")),
                 Duration.ofSeconds(advertising.getLong("rotationPeriodSeconds")), System.currentTimeMillis());
         return new CheckedIn(session, json.getString("token"));

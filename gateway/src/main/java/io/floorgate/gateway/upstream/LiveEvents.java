@@ -1,0 +1,73 @@
+package io.floorgate.gateway.upstream;
+
+import java.util.List;
+
+import io.floorgate.gateway.ingest.OfflineRows;
+import io.floorgate.gateway.pickup.Order;
+import io.floorgate.gateway.pickup.PickupEvent;
+import io.floorgate.gateway.pickup.PickupEventRows;
+import io.floorgate.gateway.store.StoreWrite;
+import io.floorgate.proto.v1.DeviceOffline;
+import io.floorgate.proto.v1.IngestStorm;
+import io.floorgate.proto.v1.PickupArrived;
+import io.floorgate.proto.v1.PickupHandedOff;
+import io.floorgate.proto.v1.ServiceLevelBreached;
+import io.floorgate.proto.v1.UpstreamEvent;
+
+/**
+ * The live events the chain hears of at once (upstream.proto, {@link UpstreamEvent}), as outbox rows for the stage
+ * that raises them to commit with its own rows. Orders appear only as their keyed hash; device ids are the
+ * configured ones.
+ *
+ * <p>Threads: any; stateless but for the per-thread HMACs of {@link Pseudonyms}.
+ */
+public final class LiveEvents implements PickupEventRows, OfflineRows {
+
+    private final Pseudonyms pseudonyms;
+
+    public LiveEvents(Pseudonyms pseudonyms) {
+        this.pseudonyms = pseudonyms;
+    }
+
+    /** An arrival, a hand-off or a breach is reported; a READY order is only counted in the summary. */
+    @Override
+    public List<StoreWrite> rowsFor(PickupEvent event) {
+        Order order = event.order();
+        UpstreamEvent.Builder live = UpstreamEvent.newBuilder();
+        long atMs;
+        if (event instanceof PickupEvent.Arrived arrived) {
+            live.setPickupArrived(PickupArrived.newBuilder().setOrderHash(pseudonyms.order(order.id()))
+                    .setPickupPointId(order.pickupPointId()).setSource(arrived.source().label())
+                    .setReadyAtMs(order.readyAtMs()));
+            atMs = order.arrivedAtMs().orElseThrow();
+        } else if (event instanceof PickupEvent.HandedOff handedOff) {
+            live.setPickupHandedOff(PickupHandedOff.newBuilder().setOrderHash(pseudonyms.order(order.id()))
+                    .setPickupPointId(order.pickupPointId()).setSource(handedOff.source().label())
+                    .setWaitMs(handedOff.waitMs()));
+            atMs = order.handedOffAtMs().orElseThrow();
+        } else if (event instanceof PickupEvent.ServiceLevelBreached breach) {
+            live.setServiceLevelBreached(ServiceLevelBreached.newBuilder().setOrderHash(pseudonyms.order(order.id()))
+                    .setPickupPointId(order.pickupPointId()).setWaitedMs(breach.waitedMs())
+                    .setServiceLevelMs(breach.serviceLevelMs()));
+            atMs = order.arrivedAtMs().orElseThrow() + breach.waitedMs();
+        } else {
+            return List.of();
+        }
+        return List.of(OutboxEntry.event(live.build(), atMs));
+    }
+
+    @Override
+    public List<StoreWrite> offline(String deviceId, long lastSeenMs, long atMs) {
+        return List.of(OutboxEntry.event(UpstreamEvent.newBuilder()
+                .setDeviceOffline(DeviceOffline.newBuilder().setDeviceId(deviceId).setLastSeenMs(lastSeenMs))
+                .build(), atMs));
+    }
+
+    /** @param deviceId for a flood, the configured device that caused most of it; empty otherwise */
+    public OutboxEntry storm(IngestStorm.Kind kind, long refused, int windowS, String deviceId, long atMs) {
+        return OutboxEntry.event(UpstreamEvent.newBuilder()
+                .setIngestStorm(IngestStorm.newBuilder().setKind(kind).setRefused(refused).setWindowS(windowS)
+                        .setDeviceId(deviceId))
+                .build(), atMs);
+    }
+}
