@@ -42,6 +42,10 @@ import io.floorgate.gateway.staff.LoginThrottle;
 import io.floorgate.gateway.staff.StaffLogin;
 import io.floorgate.gateway.staff.StaffRequests;
 import io.floorgate.gateway.staff.StaffSessions;
+import io.floorgate.gateway.staff.ops.OpsRoutes;
+import io.floorgate.gateway.staff.ops.OpsSources;
+import io.floorgate.gateway.staff.ops.StageAlerts;
+import io.floorgate.gateway.staff.ops.StoreControl;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
@@ -251,6 +255,9 @@ public final class Gateway {
      * errors, health and metrics beside it; a stop answers what is committing before the listener closes.
      */
     private Component httpListener(PushStreams pushes, StaffRoutes staff) {
+        OpsRoutes ops = new OpsRoutes(vertx, new OpsSources(config::get, location, deviceHealth, pickup,
+                new StageAlerts(alerts)), staff.authenticator(), new StoreControl(mqtt.commands(), this::reloadConfig),
+                storage.database(), metrics);
         return Component.of("HTTP listener", () -> vertx.executeBlocking(ApiRoutes::loadOpenApiDocument)
                 .compose(openApi -> {
                     Router others = Router.router(vertx);
@@ -261,12 +268,17 @@ public final class Gateway {
                     new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
                     new PickupRoutes(pickup, pushes).mount(api);
                     staff.mount(api);
+                    ops.mount(api, others);
                     return vertx.createHttpServer(httpOptions()).requestHandler(api.inFrontOf(others))
                             .listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;
+                    ops.start();
                     return null;
-                }), () -> storage.drain().compose(v -> http.close()));
+                }), () -> {
+                    ops.stop();
+                    return storage.drain().compose(v -> http.close());
+                });
     }
 
     private HttpServerOptions httpOptions() {

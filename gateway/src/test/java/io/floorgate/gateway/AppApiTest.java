@@ -185,6 +185,7 @@ class AppApiTest {
         Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
         assertThat(paths).containsOnlyKeys("/sessions", "/sessions/{sessionId}", "/sessions/{sessionId}/location",
                 "/wayfinding", "/openapi.yaml", "/orders/{orderId}", "/orders/{orderId}/handoff",
+                "/orders/{orderId}/coming",
                 "/sessions/{sessionId}/orders/{orderId}", "/sessions/{sessionId}/orders/{orderId}/on-my-way",
                 "/sessions/{sessionId}/orders/{orderId}/arrived", "/sessions/{sessionId}/stream", "/staff/stream",
                 "/staff/login", "/staff/logout", "/staff/me", "/staff/sessions");

@@ -56,6 +56,7 @@ public final class PickupRoutes {
         Admission shopper = Admission.sessionInPath();
         api.route(HttpMethod.PUT, "/orders/:orderId", Admission.orderSystem(), Body.JSON).handler(this::putOrder);
         api.route(HttpMethod.POST, "/orders/:orderId/handoff", staff, Body.NONE).handler(this::handOff);
+        api.route(HttpMethod.POST, "/orders/:orderId/coming", staff, Body.NONE).handler(this::coming);
         api.route(HttpMethod.POST, "/sessions/:sessionId/orders/:orderId", shopper, Body.NONE).handler(this::link);
         api.route(HttpMethod.POST, "/sessions/:sessionId/orders/:orderId/on-my-way", shopper, Body.OPTIONAL_JSON)
                 .handler(this::onMyWay);
@@ -81,6 +82,11 @@ public final class PickupRoutes {
 
     private void handOff(RoutingContext ctx) {
         answer(ctx, pickup.handOffByStaff(orderId(ctx)));
+    }
+
+    /** Staff tell the waiting shopper they are on their way (the ops page's "coming" button). */
+    private void coming(RoutingContext ctx) {
+        answer(ctx, pickup.staffComing(orderId(ctx)));
     }
 
     private void link(RoutingContext ctx) {

@@ -26,8 +26,8 @@ import io.vertx.core.json.JsonObject;
  * concurrent and every push goes through a {@link PushConnection}'s bounded hand-off, so nothing here blocks a stage.
  *
  * <p>Messages are JSON objects with a {@code type}: to shoppers {@code order_ready}, {@code arrival_seen},
- * {@code handed_off}, {@code feedback_request}, {@code kiosk_linked}; to staff {@code arrival}, {@code handoff},
- * {@code sla_breach}.
+ * {@code staff_on_the_way}, {@code handed_off}, {@code feedback_request}, {@code kiosk_linked}; to staff
+ * {@code arrival}, {@code handoff}, {@code sla_breach}.
  * Both streams begin with {@code hello}, sent once the stream is registered.
  *
  * <p>A staff stream opened with a staff login is checked before each message: once its session has ended (logout,
@@ -98,6 +98,9 @@ public final class PushStreams implements PickupListener, SessionListener, Touch
             toShopper(order, message("feedback_request", order)
                     .put("message", "How was your pickup today?")
                     .put("scales", new JsonObject().put("csat", "1..5").put("nps", "0..10").put("ces", "1..7")));
+        } else if (event instanceof PickupEvent.StaffComing) {
+            toShopper(order, message("staff_on_the_way", order)
+                    .put("message", "Staff are on the way with order " + order.id()));
         } else if (event instanceof PickupEvent.ServiceLevelBreached breach) {
             toStaff(message("sla_breach", order).put("waitedSeconds", breach.waitedMs() / 1000.0)
                     .put("serviceLevelSeconds", breach.serviceLevelMs() / 1000.0)

@@ -20,4 +20,8 @@ public sealed interface PickupEvent {
     /** The shopper has waited longer than the service level (raised once per order). */
     record ServiceLevelBreached(Order order, long waitedMs, long serviceLevelMs) implements PickupEvent {
     }
+
+    /** Staff said they are on their way to the shopper (from the ops page); nothing was stored. */
+    record StaffComing(Order order) implements PickupEvent {
+    }
 }

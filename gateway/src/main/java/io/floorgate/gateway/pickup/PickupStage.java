@@ -198,6 +198,22 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
         return onStage(done -> handOff(known(orderId), StepSource.STAFF, clockMs.getAsLong(), done));
     }
 
+    /**
+     * Staff tell the waiting shopper they are coming. Nothing is stored: it changes no step of the order, it only
+     * reaches the shopper's stream (and an arrival has already been stored, so the wait is timed from it).
+     */
+    public Future<Order> staffComing(String orderId) {
+        return onStage(done -> {
+            Order order = known(orderId);
+            if (order.state() == OrderState.HANDED_OFF) {
+                throw invalid(order, "announced as coming");
+            }
+            PickupEvent event = new PickupEvent.StaffComing(order);
+            listeners.forEach(l -> l.onPickup(event));
+            done.complete(order);
+        });
+    }
+
     /** The orders a customer may collect now, for a shopper's stream when it opens. */
     public Future<List<Order>> openOrdersOf(String customerRef) {
         return onStage(done -> done.complete(orders.values().stream()
