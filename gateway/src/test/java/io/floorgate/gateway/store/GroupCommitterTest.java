@@ -219,6 +219,25 @@ class GroupCommitterTest {
     }
 
     @Test
+    void drain_whenWritesAndBarriersAreCommitted_thenBatchSizesCountTheWritesOnlyAndEachCommitIsTimed() throws Exception {
+        for (long seq = 1; seq <= 3; seq++) {
+            committer.offer(event(seq), null, recording("e" + seq));
+        }
+        committer.barrier(null, recording("barrier"));
+        committer.drain().get(10, TimeUnit.SECONDS);
+        long batches = metrics.summary("floorgate.ingest.commit.batch.size").count();
+        // A batch of barriers only (this drain, alone in the queue) writes nothing and is no batch.
+        committer.drain().get(10, TimeUnit.SECONDS);
+
+        // However the writes fell into batches, the sizes add up to the writes.
+        assertThat(metrics.summary("floorgate.ingest.commit.batch.size").totalAmount()).isEqualTo(3);
+        assertThat(batches).isBetween(1L, 3L);
+        assertThat(metrics.summary("floorgate.ingest.commit.batch.size").count()).isEqualTo(batches);
+        assertThat(metrics.timer("floorgate.ingest.commit.latency").count()).isGreaterThanOrEqualTo(
+                metrics.summary("floorgate.ingest.commit.batch.size").count());
+    }
+
+    @Test
     void offer_whenAWritesBindThrows_thenOnlyThatWriteFailsAndTheRestOfTheBatchAndLaterWritesCommit() throws Exception {
         committer.offer(event(1), null, recording("good-1"));
         committer.offer(new Unbindable(new IllegalStateException("a bug in bind")), null, recording("runtime"));
