@@ -1,0 +1,151 @@
+package io.floorgate.sim.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.floorgate.proto.v1.OutboxBoundReached;
+import io.floorgate.proto.v1.PickupArrived;
+import io.floorgate.proto.v1.StoreSummary;
+import io.floorgate.proto.v1.UpstreamEvent;
+import io.floorgate.proto.v1.UpstreamMessage;
+import io.floorgate.sim.upstream.ChainTally.Receipt;
+import org.junit.jupiter.api.Test;
+
+class ChainTallyTest {
+
+    private static final String CHAIN = "acme";
+    private static final UpstreamTopic SUMMARIES = new UpstreamTopic(CHAIN, "s1", UpstreamTopic.Kind.SUMMARIES);
+    private static final UpstreamTopic EVENTS = new UpstreamTopic(CHAIN, "s1", UpstreamTopic.Kind.EVENTS);
+
+    private final ChainTally tally = new ChainTally(CHAIN);
+
+    @Test
+    void accept_whenSeqsArriveInOrder_thenCountsEachAndNoGap() {
+        for (long seq = 1; seq <= 5; seq++) {
+            assertThat(tally.accept(SUMMARIES, summary("s1", seq, seq * 1000))).isEqualTo(Receipt.NEW);
+        }
+        StoreRow row = only();
+        assertThat(row.summaries()).isEqualTo(5);
+        assertThat(row.lowestSeq()).isEqualTo(1);
+        assertThat(row.highestSeq()).isEqualTo(5);
+        assertThat(row.gaps()).isZero();
+        assertThat(row.lastWindowEndMs()).isEqualTo(5000);
+    }
+
+    @Test
+    void accept_whenASeqArrivesTwice_thenTheSecondIsADuplicateAndNotCounted() {
+        tally.accept(SUMMARIES, summary("s1", 1, 1000));
+        tally.accept(SUMMARIES, summary("s1", 2, 2000));
+        assertThat(tally.accept(SUMMARIES, summary("s1", 1, 1000))).isEqualTo(Receipt.DUPLICATE);
+        assertThat(tally.accept(SUMMARIES, summary("s1", 2, 2000))).isEqualTo(Receipt.DUPLICATE);
+        StoreRow row = only();
+        assertThat(row.summaries()).isEqualTo(2);
+        assertThat(row.duplicates()).isEqualTo(2);
+    }
+
+    @Test
+    void accept_whenASeqIsSkipped_thenItIsAGapUntilItArrives() {
+        tally.accept(SUMMARIES, summary("s1", 1, 1000));
+        tally.accept(SUMMARIES, summary("s1", 4, 4000));
+        assertThat(only().gaps()).isEqualTo(2);
+        assertThat(only().missing()).containsExactly("2..3");
+        assertThat(only().unexplainedGaps()).isEqualTo(2);
+
+        assertThat(tally.accept(EVENTS, event("s1", 3))).isEqualTo(Receipt.NEW);
+        assertThat(only().missing()).containsExactly("2");
+        assertThat(tally.accept(SUMMARIES, summary("s1", 2, 2000))).isEqualTo(Receipt.NEW);
+        assertThat(only().gaps()).isZero();
+        assertThat(only().lastWindowEndMs()).isEqualTo(4000);
+    }
+
+    @Test
+    void accept_whenALowerSeqArrivesAfterTheFirst_thenTheSeqsBetweenAreGapsAndTheLowerIsNew() {
+        tally.accept(EVENTS, event("s1", 10));
+        assertThat(tally.accept(SUMMARIES, summary("s1", 7, 7000))).isEqualTo(Receipt.NEW);
+        StoreRow row = only();
+        assertThat(row.lowestSeq()).isEqualTo(7);
+        assertThat(row.missing()).containsExactly("8..9");
+        assertThat(tally.accept(SUMMARIES, summary("s1", 8, 8000))).isEqualTo(Receipt.NEW);
+        assertThat(tally.accept(SUMMARIES, summary("s1", 8, 8000))).isEqualTo(Receipt.DUPLICATE);
+    }
+
+    @Test
+    void accept_whenAGapIsInsideAReportedDroppedRange_thenItIsExplained() {
+        tally.accept(SUMMARIES, summary("s1", 1, 1000));
+        tally.accept(SUMMARIES, summary("s1", 6, 6000));
+        tally.accept(SUMMARIES, summary("s1", 9, 9000));
+        // seqs 2..5 and 7..8 missing; the store says it dropped 2..4
+        tally.accept(EVENTS, boundReached("s1", 10, 2, 4));
+        StoreRow row = only();
+        assertThat(row.gaps()).isEqualTo(6);
+        assertThat(row.explainedGaps()).isEqualTo(3);
+        assertThat(row.unexplainedGaps()).isEqualTo(3);
+        assertThat(row.events()).isEqualTo(1);
+    }
+
+    @Test
+    void accept_whenADroppedRangeIsReportedBeforeTheGapIsSeen_thenTheGapIsExplainedWhenItAppears() {
+        tally.accept(EVENTS, boundReached("s1", 1, 2, 3));
+        tally.accept(SUMMARIES, summary("s1", 4, 4000));
+        assertThat(only().gaps()).isEqualTo(2);
+        assertThat(only().unexplainedGaps()).isZero();
+    }
+
+    @Test
+    void accept_whenStoresShareSeqs_thenEachStoreHasItsOwnSequence() {
+        tally.accept(SUMMARIES, summary("s1", 1, 1000));
+        UpstreamTopic s2 = new UpstreamTopic(CHAIN, "s2", UpstreamTopic.Kind.SUMMARIES);
+        assertThat(tally.accept(s2, summary("s2", 1, 1000))).isEqualTo(Receipt.NEW);
+        assertThat(tally.rows()).extracting(StoreRow::storeId).containsExactly("s1", "s2");
+        assertThat(tally.rows()).allSatisfy(r -> assertThat(r.duplicates()).isZero());
+    }
+
+    @Test
+    void accept_whenTheEnvelopeDisagreesWithItsTopic_thenIsInvalidAndCountsForNoStore() {
+        assertThat(tally.accept(SUMMARIES, summary("s2", 1, 1000))).isEqualTo(Receipt.INVALID);
+        assertThat(tally.accept(EVENTS, summary("s1", 1, 1000))).isEqualTo(Receipt.INVALID);
+        assertThat(tally.accept(SUMMARIES, summary("s1", 1, 1000).toBuilder().setChainId("other").build()))
+                .isEqualTo(Receipt.INVALID);
+        assertThat(tally.accept(new UpstreamTopic("other", "s1", UpstreamTopic.Kind.SUMMARIES),
+                summary("s1", 1, 1000))).isEqualTo(Receipt.INVALID);
+        assertThat(tally.accept(SUMMARIES, summary("s1", 0, 1000))).isEqualTo(Receipt.INVALID);
+        assertThat(tally.accept(SUMMARIES, summary("s1", -1, 1000))).isEqualTo(Receipt.INVALID);
+        assertThat(tally.accept(SUMMARIES, UpstreamMessage.newBuilder().setChainId(CHAIN).setStoreId("s1").setSeq(1)
+                .build())).isEqualTo(Receipt.INVALID);
+        assertThat(tally.invalidCount()).isEqualTo(7);
+        assertThat(tally.rows()).isEmpty();
+    }
+
+    @Test
+    void status_whenReceived_thenTheLastOneShows() {
+        tally.status("s1", "online");
+        tally.status("s1", "offline");
+        assertThat(only().status()).isEqualTo("offline");
+        assertThat(only().summaries()).isZero();
+    }
+
+    private StoreRow only() {
+        assertThat(tally.rows()).hasSize(1);
+        return tally.rows().get(0);
+    }
+
+    static UpstreamMessage summary(String store, long seq, long windowEndMs) {
+        return envelope(store, seq, windowEndMs).setSummary(StoreSummary.newBuilder()
+                .setWindowStartMs(windowEndMs - 1000).setWindowEndMs(windowEndMs)).build();
+    }
+
+    static UpstreamMessage event(String store, long seq) {
+        return envelope(store, seq, seq * 1000).setEvent(UpstreamEvent.newBuilder().setPickupArrived(
+                PickupArrived.newBuilder().setPickupPointId("pickup-1").setSource("app"))).build();
+    }
+
+    static UpstreamMessage boundReached(String store, long seq, long firstDropped, long lastDropped) {
+        return envelope(store, seq, seq * 1000).setEvent(UpstreamEvent.newBuilder().setOutboxBoundReached(
+                OutboxBoundReached.newBuilder().setBound("rows").setDropped(lastDropped - firstDropped + 1)
+                        .setFirstDroppedSeq(firstDropped).setLastDroppedSeq(lastDropped))).build();
+    }
+
+    private static UpstreamMessage.Builder envelope(String store, long seq, long atMs) {
+        return UpstreamMessage.newBuilder().setChainId(CHAIN).setStoreId(store).setSeq(seq).setAtMs(atMs)
+                .setGatewayVersion("0.1.0");
+    }
+}
