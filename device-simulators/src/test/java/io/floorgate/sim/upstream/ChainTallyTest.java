@@ -2,10 +2,6 @@ package io.floorgate.sim.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.floorgate.proto.v1.OutboxBoundReached;
-import io.floorgate.proto.v1.PickupArrived;
-import io.floorgate.proto.v1.StoreSummary;
-import io.floorgate.proto.v1.UpstreamEvent;
 import io.floorgate.proto.v1.UpstreamMessage;
 import io.floorgate.sim.upstream.ChainTally.Receipt;
 import org.junit.jupiter.api.Test;
@@ -128,24 +124,15 @@ class ChainTallyTest {
         return tally.rows().get(0);
     }
 
-    static UpstreamMessage summary(String store, long seq, long windowEndMs) {
-        return envelope(store, seq, windowEndMs).setSummary(StoreSummary.newBuilder()
-                .setWindowStartMs(windowEndMs - 1000).setWindowEndMs(windowEndMs)).build();
+    private static UpstreamMessage summary(String store, long seq, long windowEndMs) {
+        return Envelopes.summary(CHAIN, store, seq, windowEndMs);
     }
 
-    static UpstreamMessage event(String store, long seq) {
-        return envelope(store, seq, seq * 1000).setEvent(UpstreamEvent.newBuilder().setPickupArrived(
-                PickupArrived.newBuilder().setPickupPointId("pickup-1").setSource("app"))).build();
+    private static UpstreamMessage event(String store, long seq) {
+        return Envelopes.event(CHAIN, store, seq);
     }
 
-    static UpstreamMessage boundReached(String store, long seq, long firstDropped, long lastDropped) {
-        return envelope(store, seq, seq * 1000).setEvent(UpstreamEvent.newBuilder().setOutboxBoundReached(
-                OutboxBoundReached.newBuilder().setBound("rows").setDropped(lastDropped - firstDropped + 1)
-                        .setFirstDroppedSeq(firstDropped).setLastDroppedSeq(lastDropped))).build();
-    }
-
-    private static UpstreamMessage.Builder envelope(String store, long seq, long atMs) {
-        return UpstreamMessage.newBuilder().setChainId(CHAIN).setStoreId(store).setSeq(seq).setAtMs(atMs)
-                .setGatewayVersion("0.1.0");
+    private static UpstreamMessage boundReached(String store, long seq, long firstDropped, long lastDropped) {
+        return Envelopes.boundReached(CHAIN, store, seq, firstDropped, lastDropped);
     }
 }
