@@ -37,6 +37,8 @@ class OutboxFillTest {
 
         assertThat(result.messages()).isEqualTo(2_500);
         assertThat(result.fileBytesAfter()).isGreaterThan(result.fileBytesBefore());
+        assertThat(result.fileBytesCompacted()).isGreaterThan(result.fileBytesBefore())
+                .isLessThanOrEqualTo(result.fileBytesAfter());
         try (Database db = Database.open(dataDir); Connection c = db.connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT seq, priority, body FROM upstream_outbox ORDER BY seq")) {
             long expected = 1;
