@@ -20,19 +20,15 @@ final class SeqRanges {
         if (first > last) {
             throw new IllegalArgumentException("empty range " + first + ".." + last);
         }
-        long from = first;
+        Map.Entry<Long, Long> before = ranges.floorEntry(first);
+        long from = before != null && before.getValue() >= first - 1 ? before.getKey() : first;
         long to = last;
-        Map.Entry<Long, Long> before = ranges.floorEntry(from);
-        if (before != null && before.getValue() >= from - 1) {
-            from = before.getKey();
-            to = Math.max(to, before.getValue());
-            remove(before);
-        }
-        Map.Entry<Long, Long> next = ranges.ceilingEntry(from);
-        while (next != null && next.getKey() <= to + 1) {
-            to = Math.max(to, next.getValue());
-            remove(next);
-            next = ranges.ceilingEntry(from);
+        // absorbs every range that starts inside [from, to + 1], the one before included; "key - 1 <= to" rather
+        // than "key <= to + 1", which would overflow at Long.MAX_VALUE
+        for (Map.Entry<Long, Long> r = ranges.ceilingEntry(from); r != null && r.getKey() - 1 <= to;
+             r = ranges.ceilingEntry(from)) {
+            to = Math.max(to, r.getValue());
+            remove(r);
         }
         ranges.put(from, to);
         count += to - from + 1;

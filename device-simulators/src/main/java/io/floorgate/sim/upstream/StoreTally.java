@@ -50,7 +50,8 @@ final class StoreTally {
                 events++;
                 if (message.getEvent().hasOutboxBoundReached()) {
                     OutboxBoundReached dropped = message.getEvent().getOutboxBoundReached();
-                    if (dropped.getFirstDroppedSeq() > 0 && dropped.getFirstDroppedSeq() <= dropped.getLastDroppedSeq()) {
+                    // an event without a range reads as 0..0: seq 0 is never missing, so it explains nothing
+                    if (dropped.getFirstDroppedSeq() <= dropped.getLastDroppedSeq()) {
                         reportedDropped.add(dropped.getFirstDroppedSeq(), dropped.getLastDroppedSeq());
                     }
                 }

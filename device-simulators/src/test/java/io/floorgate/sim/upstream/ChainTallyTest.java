@@ -2,6 +2,8 @@ package io.floorgate.sim.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.floorgate.proto.v1.OutboxBoundReached;
+import io.floorgate.proto.v1.UpstreamEvent;
 import io.floorgate.proto.v1.UpstreamMessage;
 import io.floorgate.sim.upstream.ChainTally.Receipt;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,41 @@ class ChainTallyTest {
         assertThat(row.explainedGaps()).isEqualTo(3);
         assertThat(row.unexplainedGaps()).isEqualTo(3);
         assertThat(row.events()).isEqualTo(1);
+    }
+
+    @Test
+    void accept_whenTheNextLowerSeqArrivesAfterTheFirst_thenNoGap() {
+        tally.accept(SUMMARIES, summary("s1", 5, 5000));
+        assertThat(tally.accept(SUMMARIES, summary("s1", 4, 4000))).isEqualTo(Receipt.NEW);
+        assertThat(only().gaps()).isZero();
+        assertThat(only().lowestSeq()).isEqualTo(4);
+    }
+
+    @Test
+    void accept_whenOneSeqIsReportedDropped_thenThatGapIsExplained() {
+        tally.accept(SUMMARIES, summary("s1", 1, 1000));
+        tally.accept(SUMMARIES, summary("s1", 3, 3000));
+        tally.accept(EVENTS, boundReached("s1", 4, 2, 2));
+        assertThat(only().explainedGaps()).isEqualTo(1);
+        assertThat(only().unexplainedGaps()).isZero();
+    }
+
+    @Test
+    void accept_whenAnOutboxBoundReachedCarriesNoRange_thenExplainsNothing() {
+        tally.accept(SUMMARIES, summary("s1", 1, 1000));
+        tally.accept(SUMMARIES, summary("s1", 3, 3000));
+        UpstreamMessage empty = boundReached("s1", 4, 2, 2).toBuilder().setEvent(UpstreamEvent.newBuilder()
+                .setOutboxBoundReached(OutboxBoundReached.newBuilder().setBound("rows"))).build();
+        assertThat(tally.accept(EVENTS, empty)).isEqualTo(Receipt.NEW);
+        assertThat(only().unexplainedGaps()).isEqualTo(1);
+    }
+
+    @Test
+    void invalid_whenAPayloadDoesNotDecode_thenIsCountedForNoStore() {
+        tally.invalid();
+        tally.invalid();
+        assertThat(tally.invalidCount()).isEqualTo(2);
+        assertThat(tally.rows()).isEmpty();
     }
 
     @Test

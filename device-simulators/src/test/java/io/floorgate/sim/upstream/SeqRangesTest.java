@@ -31,6 +31,26 @@ class SeqRangesTest {
     }
 
     @Test
+    void add_whenARangeStartsRightAfterAnother_thenTheyBecomeOne() {
+        SeqRanges r = new SeqRanges();
+        r.add(1, 2);
+        r.add(3, 4);
+        assertThat(r.spelled()).containsExactly("1..4");
+        r.add(4, 8);
+        assertThat(r.spelled()).containsExactly("1..8");
+        assertThat(r.count()).isEqualTo(8);
+    }
+
+    @Test
+    void add_whenARangeEndsAtTheLargestLong_thenDoesNotOverflow() {
+        SeqRanges r = new SeqRanges();
+        r.add(Long.MAX_VALUE - 1, Long.MAX_VALUE);
+        r.add(Long.MAX_VALUE - 3, Long.MAX_VALUE - 2);
+        assertThat(r.count()).isEqualTo(4);
+        assertThat(r.spelled()).hasSize(1);
+    }
+
+    @Test
     void add_whenEmptyRange_thenIsRefused() {
         assertThatThrownBy(() -> new SeqRanges().add(5, 4)).isInstanceOf(IllegalArgumentException.class);
     }
@@ -71,6 +91,18 @@ class SeqRangesTest {
         assertThat(a.overlap(b)).isEqualTo(10);
         assertThat(b.overlap(a)).isEqualTo(10);
         assertThat(a.overlap(new SeqRanges())).isZero();
+    }
+
+    @Test
+    void overlap_whenRangesShareOnlyAnEnd_thenCountsThatOneNumber() {
+        SeqRanges a = new SeqRanges();
+        a.add(10, 20);
+        SeqRanges startsThere = new SeqRanges();
+        startsThere.add(20, 30);
+        SeqRanges endsThere = new SeqRanges();
+        endsThere.add(1, 10);
+        assertThat(a.overlap(startsThere)).isEqualTo(1);
+        assertThat(a.overlap(endsThere)).isEqualTo(1);
     }
 
     @Test
