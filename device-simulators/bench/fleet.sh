@@ -23,12 +23,12 @@
 # Knobs (environment): STORES (10), WINDOW (5s, upstream.summaryWindow), BEFORE (30, seconds of summaries before the
 # cut), OUTAGE (60, seconds), DRAIN_WAIT (120, seconds at most for the drain), UPSTREAM_PROTOCOL (mqtt3; empty: leave
 # the key out, for a gateway without it), CONSUMER_PROTOCOL (mqtt5), UPSTREAM_EXTRA (more lines for the upstream:
-# section), GATEWAY_JVM_OPTS (-XX:MaxGCPauseMillis=10 -Xmx256m).
+# section), GATEWAY_JVM_OPTS (-XX:MaxGCPauseMillis=10 -Xmx256m), GATEWAY_JAR (the one built here).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 SIM_JAR=$REPO/device-simulators/target/floorgate-sim.jar
-GATEWAY_JAR=$REPO/gateway/target/floorgate-gateway.jar
+GATEWAY_JAR=${GATEWAY_JAR:-$REPO/gateway/target/floorgate-gateway.jar}
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 STORES=${STORES:-10}

@@ -21,12 +21,12 @@
 # Knobs (environment): MESSAGES (1000000), BODY (200), INFLIGHT (256), UPSTREAM_PROTOCOL (mqtt3; empty: leave the
 # key out, for a gateway without it), UPSTREAM_EXTRA (more lines for the store's upstream: section, e.g.
 # "drainMaxRate: 100000"), DRAIN_TIMEOUT (10m), SKIP_DRAIN (1: only the bare publisher and the fill),
-# GATEWAY_JVM_OPTS (-XX:MaxGCPauseMillis=10).
+# GATEWAY_JVM_OPTS (-XX:MaxGCPauseMillis=10), GATEWAY_JAR (the one built here).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 SIM_JAR=$REPO/device-simulators/target/floorgate-sim.jar
-GATEWAY_JAR=$REPO/gateway/target/floorgate-gateway.jar
+GATEWAY_JAR=${GATEWAY_JAR:-$REPO/gateway/target/floorgate-gateway.jar}
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 MESSAGES=${MESSAGES:-1000000}

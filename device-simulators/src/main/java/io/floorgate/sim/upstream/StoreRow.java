@@ -14,10 +14,12 @@ import java.util.List;
  * @param gaps            seqs between the lowest and the highest that have not arrived
  * @param explainedGaps   how many of those the store reported dropped at its outbox bound
  * @param missing         the missing seqs as ranges, lowest first ("12..15", "20")
+ * @param restarts        seq jumps to a gateway's run start (its start time in ms x 1000): skipped, not gaps
  * @param lastWindowEndMs the latest summary window's end, epoch ms (0: none)
  */
 public record StoreRow(String storeId, String status, long summaries, long events, long duplicates, long lowestSeq,
-                       long highestSeq, long gaps, long explainedGaps, List<String> missing, long lastWindowEndMs) {
+                       long highestSeq, long gaps, long explainedGaps, List<String> missing, long restarts,
+                       long lastWindowEndMs) {
 
     public StoreRow {
         missing = List.copyOf(missing);

@@ -8,7 +8,7 @@ import java.util.List;
 /** The consumer's plain-text table: one line per store, then the totals and the missing seqs. */
 final class StoreTable {
 
-    private static final String FORMAT = "%-20s %-8s %10s %8s %6s %-21s %6s %8s  %s%n";
+    private static final String FORMAT = "%-20s %-8s %10s %8s %6s %-37s %6s %8s %8s  %s%n";
     private static final DateTimeFormatter WINDOW_END = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
     /** Beyond this many ranges per store the list says how many more, so one broken store cannot flood the screen. */
     private static final int MAX_RANGES_SHOWN = 5;
@@ -19,7 +19,7 @@ final class StoreTable {
     static String format(List<StoreRow> rows, long invalid) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(FORMAT, "store", "status", "summaries", "events", "dups", "seqs", "gaps",
-                "unexpl.", "last window end (UTC)"));
+                "unexpl.", "restarts", "last window end (UTC)"));
         long summaries = 0;
         long events = 0;
         long duplicates = 0;
@@ -28,7 +28,7 @@ final class StoreTable {
         for (StoreRow r : rows) {
             out.append(String.format(FORMAT, r.storeId(), r.status().isEmpty() ? "-" : r.status(), r.summaries(),
                     r.events(), r.duplicates(), r.highestSeq() == 0 ? "-" : r.lowestSeq() + ".." + r.highestSeq(),
-                    r.gaps(), r.unexplainedGaps(),
+                    r.gaps(), r.unexplainedGaps(), r.restarts(),
                     r.lastWindowEndMs() == 0 ? "-" : WINDOW_END.format(Instant.ofEpochMilli(r.lastWindowEndMs()))));
             summaries += r.summaries();
             events += r.events();

@@ -108,6 +108,53 @@ class ChainTallyTest {
     }
 
     @Test
+    void accept_whenTheSeqJumpsToAGatewayRunStart_thenItIsARestartNotAGap() {
+        long runStart = 1_764_651_234_567L * 1000;
+        tally.accept(SUMMARIES, summary("s1", 41, 1000));
+        tally.accept(SUMMARIES, summary("s1", runStart, 2000));
+        tally.accept(SUMMARIES, summary("s1", runStart + 1, 3000));
+        StoreRow row = only();
+        assertThat(row.gaps()).isZero();
+        assertThat(row.restarts()).isEqualTo(1);
+        assertThat(row.summaries()).isEqualTo(3);
+    }
+
+    @Test
+    void accept_whenThePreviousRunsBacklogArrivesAfterTheNewRunsEvents_thenItIsNewNotADuplicate() {
+        long runStart = 1_764_651_234_567L * 1000;
+        tally.accept(SUMMARIES, summary("s1", 41, 1000));
+        tally.accept(EVENTS, event("s1", runStart));
+        assertThat(tally.accept(SUMMARIES, summary("s1", 42, 2000))).isEqualTo(Receipt.NEW);
+        assertThat(tally.accept(SUMMARIES, summary("s1", 42, 2000))).isEqualTo(Receipt.DUPLICATE);
+        assertThat(only().summaries()).isEqualTo(2);
+        assertThat(only().gaps()).isZero();
+    }
+
+    @Test
+    void accept_whenTheFirstSeqSeenIsARunStartAndTheBacklogFollows_thenTheSkipBelowItIsARestart() {
+        long runStart = 1_764_651_234_567L * 1000;
+        tally.accept(EVENTS, event("s1", runStart));
+        tally.accept(SUMMARIES, summary("s1", 7, 1000));
+        assertThat(only().gaps()).isZero();
+        assertThat(only().restarts()).isEqualTo(1);
+    }
+
+    @Test
+    void accept_whenAJumpDoesNotEndAtARunStart_thenItIsAGap() {
+        long runStart = 1_764_651_234_567L * 1000;
+        tally.accept(SUMMARIES, summary("s1", 41, 1000));
+        // the run start itself was lost: what is missing up to it cannot be told from a loss
+        tally.accept(SUMMARIES, summary("s1", runStart + 1, 2000));
+        assertThat(only().restarts()).isZero();
+        assertThat(only().gaps()).isEqualTo(runStart + 1 - 42);
+        // small seqs that happen to be multiples of 1000 are not run starts
+        UpstreamTopic s2 = new UpstreamTopic(CHAIN, "s2", UpstreamTopic.Kind.SUMMARIES);
+        tally.accept(s2, summary("s2", 1, 1000));
+        tally.accept(s2, summary("s2", 1000, 2000));
+        assertThat(tally.rows().get(1).gaps()).isEqualTo(998);
+    }
+
+    @Test
     void invalid_whenAPayloadDoesNotDecode_thenIsCountedForNoStore() {
         tally.invalid();
         tally.invalid();
