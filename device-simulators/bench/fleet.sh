@@ -23,7 +23,7 @@
 # Knobs (environment): STORES (10), WINDOW (5s, upstream.summaryWindow), BEFORE (30, seconds of summaries before the
 # cut), OUTAGE (60, seconds), DRAIN_WAIT (120, seconds at most for the drain), UPSTREAM_PROTOCOL (mqtt3; empty: leave
 # the key out, for a gateway without it), CONSUMER_PROTOCOL (mqtt5), UPSTREAM_EXTRA (more lines for the upstream:
-# section), GATEWAY_JVM_OPTS (-XX:MaxGCPauseMillis=10 -Xmx256m), GATEWAY_JAR (the one built here).
+# section; default "reconnectMax: 5s"), GATEWAY_JVM_OPTS (-XX:MaxGCPauseMillis=10 -Xmx256m), GATEWAY_JAR (the one built here).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -38,7 +38,8 @@ OUTAGE=${OUTAGE:-60}
 DRAIN_WAIT=${DRAIN_WAIT:-120}
 UPSTREAM_PROTOCOL=${UPSTREAM_PROTOCOL-mqtt3}
 CONSUMER_PROTOCOL=${CONSUMER_PROTOCOL:-mqtt5}
-UPSTREAM_EXTRA=${UPSTREAM_EXTRA:-}
+# the gateway's reconnect backoff grows to 2 minutes by default; 5 s keeps the drain's start near the restore
+UPSTREAM_EXTRA=${UPSTREAM_EXTRA-reconnectMax: 5s}
 GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:--XX:MaxGCPauseMillis=10 -Xmx256m}
 # gen-store's chain
 CHAIN=sim-chain

@@ -19,8 +19,8 @@
 # with the database closed both times; then once more after SHUTDOWN COMPACT, which leaves only the live rows.
 #
 # Knobs (environment): MESSAGES (1000000), BODY (200), INFLIGHT (256), UPSTREAM_PROTOCOL (mqtt3; empty: leave the
-# key out, for a gateway without it), UPSTREAM_EXTRA (more lines for the store's upstream: section, e.g.
-# "drainMaxRate: 100000"), DRAIN_TIMEOUT (10m), SKIP_DRAIN (1: only the bare publisher and the fill),
+# key out, for a gateway without it), UPSTREAM_EXTRA (more lines for the store's upstream: section; default
+# "drainMaxRate: 1000000" and "inFlight: $INFLIGHT"), DRAIN_TIMEOUT (10m), SKIP_DRAIN (1: only the bare publisher and the fill),
 # GATEWAY_JVM_OPTS (-XX:MaxGCPauseMillis=10), GATEWAY_JAR (the one built here).
 set -euo pipefail
 
@@ -33,7 +33,8 @@ MESSAGES=${MESSAGES:-1000000}
 BODY=${BODY:-200}
 INFLIGHT=${INFLIGHT:-256}
 UPSTREAM_PROTOCOL=${UPSTREAM_PROTOCOL-mqtt3}
-UPSTREAM_EXTRA=${UPSTREAM_EXTRA:-}
+# the forwarder's default drainMaxRate (2000/s) would measure its limiter; its in-flight window matches the bare one
+UPSTREAM_EXTRA=${UPSTREAM_EXTRA-$'drainMaxRate: 1000000\ninFlight: '$INFLIGHT}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-10m}
 GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:--XX:MaxGCPauseMillis=10}
 # gen-store's ids: the envelope's chain and store come from the store file, not from the outbox rows
