@@ -23,7 +23,7 @@
 # Knobs (environment): STORES (10), WINDOW (5s, upstream.summaryWindow), BEFORE (30, seconds of summaries before the
 # cut), OUTAGE (60, seconds), DRAIN_WAIT (120, seconds at most for the drain), UPSTREAM_PROTOCOL (mqtt3; empty: leave
 # the key out, for a gateway without it), CONSUMER_PROTOCOL (mqtt5), UPSTREAM_EXTRA (more lines for the upstream:
-# section; default "reconnectMax: 5s"), GATEWAY_JVM_OPTS (-XX:MaxGCPauseMillis=10 -Xmx256m), GATEWAY_JAR (the one built here).
+# section; default "reconnectMax: 5s"), KEEP_WORK (1: keep the logs, JSON lines and data), GATEWAY_JVM_OPTS (-XX:MaxGCPauseMillis=10 -Xmx256m), GATEWAY_JAR (the one built here).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -55,7 +55,11 @@ cleanup() {
   for pid in "${PIDS[@]}" $MQ_PID; do
     wait "$pid" 2>/dev/null || true
   done
-  rm -rf "$WORK"
+  if [[ -n "${KEEP_WORK:-}" ]]; then
+    echo "logs and data kept in $WORK" >&2
+  else
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup EXIT INT TERM
 
@@ -129,6 +133,7 @@ listener $MQ_PORT 127.0.0.1
 allow_anonymous true
 persistence true
 persistence_location $WORK/mosquitto/
+log_type all
 max_queued_messages 100000
 CONF
 echo "== starting mosquitto on 127.0.0.1:$MQ_PORT"
