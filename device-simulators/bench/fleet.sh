@@ -133,6 +133,10 @@ listener $MQ_PORT 127.0.0.1
 allow_anonymous true
 persistence true
 persistence_location $WORK/mosquitto/
+# started as root, mosquitto drops to the user "mosquitto", who cannot write in this private directory: then it
+# saves nothing at the stop, forgets the consumer's session, and the messages sent before the consumer is back
+# are lost at the broker
+user $(id -un)
 log_type all
 max_queued_messages 100000
 CONF
