@@ -27,6 +27,10 @@ public final class GenStoreCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "File to write.")
     private Path out;
 
+    @Option(names = "--store-id", description = "The store's id; default: the benchmark store's. Distinct ids let many"
+            + " gateways share one upstream broker (bench/fleet.sh).")
+    private String storeId;
+
     @Option(names = "--system-client-token", description = "The order system's bearer token"
             + " (sessions.systemClientToken, at least 24 characters), for benchmarks that mark orders ready;"
             + " default: none, so no order system can call.")
@@ -35,8 +39,8 @@ public final class GenStoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SyntheticStore template = SyntheticStore.forBenchmark(devices);
-        SyntheticStore store = nfcReaders == null ? template
-                : new SyntheticStore(template.storeId(), devices, nfcReaders, 0, template.limits(), template.seed());
+        SyntheticStore store = new SyntheticStore(storeId == null ? template.storeId() : storeId, devices,
+                nfcReaders == null ? template.nfcReaders() : nfcReaders, 0, template.limits(), template.seed());
         StoreConfig built = store.build();
         Sessions sessions = built.sessions();
         StoreConfig config = systemClientToken == null ? built : built.withSessions(new Sessions(
