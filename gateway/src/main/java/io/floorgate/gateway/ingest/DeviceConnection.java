@@ -208,8 +208,8 @@ final class DeviceConnection {
             boolean queued = touch instanceof TouchOutcome.Linked linked
                     // The touch row goes last and carries the acknowledgement: both rows are durable before it.
                     ? services.committer().offer(row, context, null) && services.committer().offer(
-                            new SessionTouchRow(linked.touch()), context, touchCommitted(msg, linked.touch()))
-                    : services.committer().offer(row, context, qos > 0 ? ackWhenCommitted(msg) : null);
+                            new SessionTouchRow(linked.touch()), context, touchCommitted(msg, linked.touch(), event))
+                    : services.committer().offer(row, context, qos > 0 ? eventCommitted(msg, event) : null);
             if (!queued) {
                 return Outcome.WAIT_FOR_STORE;
             }
@@ -310,15 +310,24 @@ final class DeviceConnection {
     }
 
     private CommitListener ackWhenCommitted(MqttPublishMessage msg) {
-        return whenCommitted(msg, () -> { });
+        return whenCommitted(msg, () -> { }, () -> { });
+    }
+
+    /**
+     * Acknowledges a QoS 1 event once its row is committed. If the row fails, the event's mark in the replay window
+     * is taken back: the device sends it again, and that copy must be stored, not acknowledged as a duplicate.
+     */
+    private CommitListener eventCommitted(MqttPublishMessage msg, DeviceEvent event) {
+        return whenCommitted(msg, () -> { }, () -> ledger.forget(event.getBootId(), event.getSeq()));
     }
 
     /** Acknowledges a QoS 1 touch once its rows are committed, then lets the linking stage tell its listeners. */
-    private CommitListener touchCommitted(MqttPublishMessage msg, Touch touch) {
-        return whenCommitted(msg, () -> services.touches().committed(touch));
+    private CommitListener touchCommitted(MqttPublishMessage msg, Touch touch, DeviceEvent event) {
+        return whenCommitted(msg, () -> services.touches().committed(touch),
+                () -> ledger.forget(event.getBootId(), event.getSeq()));
     }
 
-    private CommitListener whenCommitted(MqttPublishMessage msg, Runnable then) {
+    private CommitListener whenCommitted(MqttPublishMessage msg, Runnable then, Runnable undo) {
         return new CommitListener() {
             @Override
             public void committed() {
@@ -330,6 +339,7 @@ final class DeviceConnection {
 
             @Override
             public void failed(Exception cause) {
+                undo.run();
                 services.metrics().rejected(Rejection.STORE_FAILED, device.id());
                 if (msg.qosLevel() == MqttQoS.AT_MOST_ONCE) {
                     // A QoS 0 touch is lost as its raw row is: the device would not send it again.

@@ -29,6 +29,11 @@ final class DeviceLedger {
         window.mark(bootId, seq);
     }
 
+    /** The event's write failed: its re-send must be taken in again, see {@link ReplayWindow#forget}. */
+    synchronized void forget(long bootId, long seq) {
+        window.forget(bootId, seq);
+    }
+
     synchronized boolean restored() {
         return restored;
     }

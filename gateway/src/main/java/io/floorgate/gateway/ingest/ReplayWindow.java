@@ -55,6 +55,19 @@ final class ReplayWindow {
         }
     }
 
+    /**
+     * Takes back a mark whose write was not committed, so that the device's re-send is stored rather than taken for
+     * a duplicate. The highest seq stays: later seqs were seen, and a seq below it is checked by its own bit.
+     */
+    void forget(long messageBootId, long seq) {
+        if (messageBootId == bootId && seq <= highest && highest - seq < SIZE) {
+            clear(seen, seq);
+        } else if (messageBootId == previousBootId && previousBootId != 0 && seq <= previousHighest
+                && previousHighest - seq < SIZE) {
+            clear(previousSeen, seq);
+        }
+    }
+
     private static boolean isNew(long highest, long[] bits, long seq) {
         if (seq > highest) {
             return true;

@@ -64,4 +64,24 @@ class ReplayWindowTest {
         assertThat(takeIn(7, 3 + ReplayWindow.SIZE - 1)).isTrue();
         assertThat(takeIn(7, 3 + 2 * ReplayWindow.SIZE)).isTrue();
     }
+
+    @Test
+    void forget_whenAWriteFailed_thenTheResendIsNewAndLaterSeqsStayDuplicates() {
+        assertThat(takeIn(7, 1)).isTrue();
+        assertThat(takeIn(7, 2)).isTrue();
+        assertThat(takeIn(7, 3)).isTrue();
+        window.forget(7, 2);
+        assertThat(takeIn(7, 2)).isTrue();
+        assertThat(takeIn(7, 3)).isFalse();
+        assertThat(takeIn(7, 1)).isFalse();
+    }
+
+    @Test
+    void forget_whenTheSeqIsOfThePreviousBoot_thenOnlyThatBootsMarkIsTakenBack() {
+        assertThat(takeIn(7, 5)).isTrue();
+        assertThat(takeIn(8, 5)).isTrue();
+        window.forget(7, 5);
+        assertThat(takeIn(7, 5)).isTrue();
+        assertThat(takeIn(8, 5)).isFalse();
+    }
 }
