@@ -5,12 +5,14 @@ import io.floorgate.sim.DurationConverter;
 import io.floorgate.sim.MetricsScrape;
 import io.floorgate.sim.SimulatorMain;
 import io.floorgate.sim.play.PlayCommand;
+import io.floorgate.sim.upstream.SummaryLines;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -53,6 +55,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Default: ${DEFAULT-VALUE}.")
     private long seed;
 
+    @Option(names = "--upstream", description = "An MQTT broker (tcp://host:port, MQTT 5) to send the store's"
+            + " summaries and live events to, as the chain's upstream; the demo prints each summary it receives there."
+            + " Default: none (they wait in the gateway's outbox).")
+    private URI upstream;
+
     @Option(names = "--outage-every", converter = DurationConverter.class, defaultValue = "5m",
             description = "Simulated time between two receiver outages, so the ops page shows a device going offline;"
                     + " 0s: none. Default: ${DEFAULT-VALUE}.")
@@ -69,7 +76,9 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path jar = gatewayJar != null ? gatewayJar : defaultGatewayJar();
-        GatewayProcess gateway = GatewayProcess.start(jar, dataDir, mqttPort, httpPort);
+        Optional<Path> config = upstream == null ? Optional.empty()
+                : Optional.of(DemoStoreFile.withUpstream(upstream, dataDir));
+        GatewayProcess gateway = GatewayProcess.start(jar, config, dataDir, mqttPort, httpPort);
         CountDownLatch played = new CountDownLatch(1);
         // On Ctrl-C the player checks its shoppers out first (its own hook waits for that): the gateway must
         // still be there to answer, or every check-out is an API error in the last line.
@@ -87,16 +96,25 @@ public final class DemoCommand implements Callable<Integer> {
             t.setDaemon(true);
             return t;
         });
+        SummaryLines summaries = null;
         try {
             out.printf("starting the gateway (pid %d, log %s) ...%n", gateway.pid(), gateway.log());
             out.flush();
             gateway.awaitReady();
             URI metrics = URI.create("http://localhost:" + httpPort + "/metrics");
-            out.printf("gateway ready.%n  metrics: %s%n  health:  http://localhost:%d/health/ready%n"
-                            + "  MQTT:    tcp://localhost:%d%n  data:    %s%n  stop:    Ctrl-C%n",
-                    metrics, httpPort, mqttPort, dataDir.toAbsolutePath());
+            out.printf("gateway ready.%n  ops page: http://localhost:%d/ops/%n"
+                            + "            sign in as associate / demo-only-associate, manager / demo-only-manager"
+                            + " or admin / demo-only-admin%n  metrics:  %s%n  health:   http://localhost:%d/health/ready%n"
+                            + "  MQTT:     tcp://localhost:%d%n  data:     %s%n  upstream: %s%n  stop:     Ctrl-C%n",
+                    httpPort, metrics, httpPort, mqttPort, dataDir.toAbsolutePath(), upstream == null
+                            ? "none: summaries wait in the outbox; add --upstream tcp://localhost:1884 with any MQTT"
+                            + " broker there (e.g. mosquitto -p 1884) to see them go up"
+                            : upstream + ", a summary every " + DemoStoreFile.SUMMARY_WINDOW);
             out.flush();
             counters.scheduleAtFixedRate(new GatewayCounters(new MetricsScrape(metrics), out), 5, 5, TimeUnit.SECONDS);
+            if (upstream != null) {
+                summaries = SummaryLines.print(upstream, StoreConfigLoader.loadDemo().chainId(), out);
+            }
             PlayCommand.of("tcp://localhost:" + mqttPort, URI.create("http://localhost:" + httpPort), shoppers, speed,
                             duration, seed)
                     .withOutages(outageEvery, outageLength)
@@ -105,6 +123,9 @@ public final class DemoCommand implements Callable<Integer> {
         } finally {
             played.countDown();
             counters.shutdownNow();
+            if (summaries != null) {
+                summaries.close();
+            }
             stopQuietly(gateway);
             try {
                 Runtime.getRuntime().removeShutdownHook(stopOnCtrlC);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The gateway jar run as a child process, with its output in a log file beside its data. */
@@ -42,7 +43,8 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     /** Starts the jar; fails at once, saying which, when a port is already taken. */
-    static GatewayProcess start(Path jar, Path dataDir, int mqttPort, int httpPort) throws IOException {
+    static GatewayProcess start(Path jar, Optional<Path> config, Path dataDir, int mqttPort, int httpPort)
+            throws IOException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("gateway jar not found at " + jar + ": build first (mvn -DskipTests package)"
                     + " or pass --gateway-jar");
@@ -58,6 +60,7 @@ final class GatewayProcess implements AutoCloseable {
         }
         command.addAll(List.of(java, GC_PAUSE_GOAL, "-jar", jar.toString(), "--data-dir", dataDir.toString(),
                 "--mqtt-port", Integer.toString(mqttPort), "--http-port", Integer.toString(httpPort)));
+        config.ifPresent(file -> command.addAll(List.of("--config", file.toString())));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new GatewayProcess(process, log, URI.create("http://localhost:" + httpPort + "/health/ready"));
     }
