@@ -12,9 +12,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import com.google.protobuf.ByteString;
 import io.floorgate.config.Listeners;
@@ -28,6 +29,8 @@ import io.floorgate.gateway.testing.RunningGateway;
 import io.floorgate.gateway.testing.Shoppers;
 import io.floorgate.gateway.testing.TestDevice;
 import io.floorgate.gateway.testing.TestStore;
+import io.floorgate.gateway.testing.UpstreamBroker;
+import io.floorgate.gateway.testing.UpstreamSubscriber;
 import io.floorgate.gateway.upstream.OutboxPriority;
 import io.floorgate.gateway.upstream.Pseudonyms;
 import io.floorgate.proto.v1.BeaconSightings;
@@ -40,17 +43,20 @@ import io.floorgate.proto.v1.ShopperRecord;
 import io.floorgate.proto.v1.Sighting;
 import io.floorgate.proto.v1.StoreSummary;
 import io.floorgate.proto.v1.UpstreamEvent;
+import io.floorgate.proto.v1.UpstreamMessage;
 import io.floorgate.proto.v1.ZoneSummary;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What the gateway writes for the chain, read back from its outbox: the demo store on free ports with a 2 s summary
- * window plays a pickup (arrival by zone, a service-level breach, an NFC hand-off), kiosk feedback from a shopper with
- * analytics consent and one without, a refused message, a low battery and a device going offline, with real Paho
- * devices and HTTP clients. The outbox rows are decoded as the forwarder will send them.
+ * What reaches the chain: the demo store on free ports with a 2 s summary window and a real upstream broker (HiveMQ CE,
+ * embedded) plays a pickup (arrival by zone, a service-level breach, an NFC hand-off), kiosk feedback from a shopper
+ * with analytics consent and one without, a refused message, a low battery and a device going offline, with real Paho
+ * devices and HTTP clients; a Paho subscriber on the chain's topics receives what the gateway sent, and every byte of
+ * it is searched for the identifiers the test used.
  */
 class UpstreamSummaryEndToEndTest {
 
@@ -69,19 +75,31 @@ class UpstreamSummaryEndToEndTest {
 
     @TempDir
     static Path dataDir;
+    @TempDir
+    static Path brokerDir;
+
+    /** The chain's broker and its subscriber: what the tests read is what reached the chain. */
+    private static UpstreamBroker broker;
+    private static UpstreamSubscriber chain;
 
     private static StoreConfig config;
     private static final List<StoreSummary> summaries = new ArrayList<>();
     private static final List<UpstreamEvent> events = new ArrayList<>();
+    /** Every message the chain received, as delivered, duplicates included. */
     private static final List<byte[]> bodies = new ArrayList<>();
-    /** Every identifier the traffic used, as text or raw bytes: none may be in any outbox body. */
+    /** The seqs of the summaries in the order they first arrived. */
+    private static final List<Long> summarySeqs = new ArrayList<>();
+    private static int duplicates;
+    /** Every identifier the traffic used, as text or raw bytes: none may be in any byte sent upstream. */
     private static final List<byte[]> identifiers = new ArrayList<>();
     private static Shoppers.CheckedIn anna;
     private static Shoppers.CheckedIn bob;
 
     @BeforeAll
-    static void playTrafficAndReadTheOutbox() throws Exception {
-        config = demo();
+    static void playTrafficAndReadWhatReachedTheChain() throws Exception {
+        broker = UpstreamBroker.start(brokerDir);
+        config = demo(broker.uri());
+        chain = UpstreamSubscriber.subscribe(broker.uri(), config.chainId(), STORE);
         try (RunningGateway gw = RunningGateway.start(config, dataDir);
              TestDevice pickup1 = device(gw, "ble-pickup-1");
              TestDevice pickup2 = device(gw, "ble-pickup-2");
@@ -130,8 +148,9 @@ class UpstreamSummaryEndToEndTest {
             // The kiosk has gone offline; one more whole window after that, and the traffic is all summarized.
             long playedUntil = System.currentTimeMillis();
             await().atMost(WAIT).until(() -> {
-                readOutbox(gw);
-                return summaries.stream().anyMatch(s -> s.getWindowStartMs() > playedUntil);
+                readWhatArrived();
+                return summaries.stream().anyMatch(s -> s.getWindowStartMs() > playedUntil)
+                        && events.size() >= 4;
             });
             identifiers(anna, ANNA_REF, ANNA_APP);
             identifiers(bob, BOB_REF, BOB_APP);
@@ -143,9 +162,21 @@ class UpstreamSummaryEndToEndTest {
         }
     }
 
+    @AfterAll
+    static void stopTheChain() throws Exception {
+        if (chain != null) {
+            chain.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
     @Test
     void summaries_whenTrafficWasPlayed_thenOnePerWindowTilingTimeWithTheNumbersOfTheTraffic() {
         assertThat(summaries.size()).isGreaterThanOrEqualTo(3);
+        assertThat(duplicates).as("steady state: every message arrives once").isZero();
+        assertThat(summarySeqs).as("summaries arrive in the order they were made").isSorted();
         for (int i = 0; i < summaries.size(); i++) {
             StoreSummary s = summaries.get(i);
             assertThat(s.getWindowEndMs() - s.getWindowStartMs()).isEqualTo(WINDOW.toMillis());
@@ -199,7 +230,7 @@ class UpstreamSummaryEndToEndTest {
     }
 
     @Test
-    void events_whenTrafficWasPlayed_thenEachLiveEventIsInTheOutboxWithHashedOrderIds() {
+    void events_whenTrafficWasPlayed_thenEachLiveEventReachedTheChainWithHashedOrderIds() {
         ByteString orderHash = new Pseudonyms(HASH_KEY).order(ORDER);
         assertThat(event(UpstreamEvent.EventCase.PICKUP_ARRIVED).getPickupArrived().getOrderHash())
                 .isEqualTo(orderHash);
@@ -215,11 +246,11 @@ class UpstreamSummaryEndToEndTest {
     }
 
     @Test
-    void outbox_containsNoIdentifierTheTestUsedInClear_butTheConsentingShoppersHash() {
+    void upstream_receivedNoIdentifierTheTestUsedInClear_butTheConsentingShoppersHash() {
         assertThat(identifiers).hasSizeGreaterThan(15);
         for (byte[] body : bodies) {
             for (byte[] identifier : identifiers) {
-                assertThat(indexOf(body, identifier)).as("%s in an outbox body",
+                assertThat(indexOf(body, identifier)).as("%s in a message sent upstream",
                         new String(identifier, StandardCharsets.ISO_8859_1)).isEqualTo(-1);
             }
         }
@@ -270,24 +301,26 @@ class UpstreamSummaryEndToEndTest {
         identifiers.add(shopper.session().advertisingKey());
     }
 
-    private static void readOutbox(RunningGateway gw) throws Exception {
+    /** What the chain's subscriber received: each seq once, as a consumer keeps it, and every byte as it came. */
+    private static void readWhatArrived() {
         summaries.clear();
         events.clear();
         bodies.clear();
-        try (Connection c = DriverManager.getConnection(gw.gateway().jdbcUrl(), "floorgate", "");
-             Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT priority, body FROM upstream_outbox ORDER BY seq")) {
-            while (rs.next()) {
-                byte[] body = rs.getBytes(2);
-                bodies.add(body);
-                if (rs.getInt(1) == OutboxPriority.SUMMARY.column()) {
-                    summaries.add(StoreSummary.parseFrom(body));
-                } else {
-                    events.add(UpstreamEvent.parseFrom(body));
-                }
+        summarySeqs.clear();
+        duplicates = 0;
+        Set<Long> seen = new HashSet<>();
+        for (UpstreamSubscriber.Received r : chain.received()) {
+            bodies.add(r.payload());
+            UpstreamMessage message = r.message();
+            if (!seen.add(message.getSeq())) {
+                duplicates++;
+            } else if (message.hasSummary()) {
+                summaries.add(message.getSummary());
+                summarySeqs.add(message.getSeq());
+            } else {
+                events.add(message.getEvent());
             }
         }
-        summaries.sort(Comparator.comparingLong(StoreSummary::getWindowStartMs));
     }
 
     private static UpstreamEvent event(UpstreamEvent.EventCase kind) {
@@ -328,13 +361,16 @@ class UpstreamSummaryEndToEndTest {
         return -1;
     }
 
-    /** The demo store on free ports with an order system token, a 1 s service level and a 2 s summary window. */
-    private static StoreConfig demo() throws Exception {
+    /**
+     * The demo store on free ports with an order system token, a 1 s service level, a 2 s summary window and the
+     * test's broker as its upstream.
+     */
+    private static StoreConfig demo(String brokerUri) throws Exception {
         StoreConfig d = StoreConfigLoader.loadDemo().withListeners(new Listeners("127.0.0.1", 0, 0, Optional.empty()));
         Upstream u = d.upstream();
         return new StoreConfig(d.source(), d.storeId(), d.chainId(), d.name(), d.floorPlan(), d.zones(), d.devices(),
                 d.products(), new Pickup(d.pickup().points(), Duration.ofSeconds(1)), d.limits(), d.listeners(),
-                d.ingest(), new Upstream(u.brokerUri(), u.clientId(), WINDOW, u.outboxMaxRows(), u.outboxMaxAge(),
+                d.ingest(), new Upstream(Optional.of(brokerUri), u.clientId(), WINDOW, u.outboxMaxRows(), u.outboxMaxAge(),
                 HASH_KEY), d.retention(), new Sessions(d.sessions().inactivityTimeout(), d.sessions().rotationPeriod(),
                 Optional.of(SYSTEM_TOKEN)));
     }

@@ -22,8 +22,8 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
  */
 public final class UpstreamSubscriber implements AutoCloseable {
 
-    /** A message and the topic it came on. */
-    public record Received(String topic, UpstreamMessage message) {
+    /** A message, the topic it came on, and its bytes as the broker delivered them. */
+    public record Received(String topic, UpstreamMessage message, byte[] payload) {
     }
 
     private static final long SESSION_EXPIRY_S = 3600;
@@ -61,7 +61,7 @@ public final class UpstreamSubscriber implements AutoCloseable {
                 if (topic.endsWith("/status")) {
                     statuses.add(new String(message.getPayload(), StandardCharsets.UTF_8));
                 } else {
-                    received.add(new Received(topic, UpstreamMessage.parseFrom(message.getPayload())));
+                    received.add(new Received(topic, UpstreamMessage.parseFrom(message.getPayload()), message.getPayload()));
                 }
             }
 
