@@ -142,13 +142,15 @@ DRAIN_RATE=
 if [[ -z "${SKIP_DRAIN:-}" ]]; then
   echo "== draining through the gateway (upstream protocol ${UPSTREAM_PROTOCOL:-default})"
   cp "$WORK/store.yaml" "$WORK/store-upstream.yaml"
-  # the window is long so no summary of its own joins the backlog; the row bound holds the whole backlog
+  # the window is long so no summary of its own joins the backlog; the row and age bounds hold the whole backlog
   {
     echo "upstream:"
     echo "  brokerUri: tcp://127.0.0.1:$MQ_PORT"
     [[ -n "$UPSTREAM_PROTOCOL" ]] && echo "  protocol: $UPSTREAM_PROTOCOL"
     echo "  summaryWindow: 1h"
     echo "  outboxMaxRows: $(( MESSAGES * 2 ))"
+    # the filled windows are dated from a fixed day a year back (equal-length varints): the age bound must keep them
+    echo "  outboxMaxAge: 3650d"
     echo "  hashKey: bench-only-upstream-hash-key"
     [[ -n "$UPSTREAM_EXTRA" ]] && printf '%s\n' "$UPSTREAM_EXTRA" | sed 's/^/  /'
   } >> "$WORK/store-upstream.yaml"
