@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.alerts.AlertKind;
 import io.floorgate.gateway.alerts.AlertStage;
 import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
@@ -53,6 +54,7 @@ import io.floorgate.gateway.summary.SummaryStage;
 import io.floorgate.gateway.upstream.Forwarder;
 import io.floorgate.gateway.upstream.LiveEvents;
 import io.floorgate.gateway.upstream.Pseudonyms;
+import io.floorgate.gateway.upstream.UplinkAlarm;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -72,6 +74,8 @@ import org.slf4j.LoggerFactory;
 public final class Gateway {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    /** The subject of the uplink backlog alert: there is one uplink. */
+    public static final String UPLINK_SUBJECT = "uplink";
 
     private final Vertx vertx;
     private final GatewaySettings settings;
@@ -170,7 +174,17 @@ public final class Gateway {
         List<Component> components = new ArrayList<>();
         // First: its start moves the outbox's seq past any restored backup's before a stage writes to the outbox.
         components.add(new Forwarder(vertx, storage.database(), storage.committer(), store, System::currentTimeMillis,
-                metrics));
+                metrics, new UplinkAlarm() {
+                    @Override
+                    public void raise(String message) {
+                        alerts.raise(AlertKind.UPLINK_BACKLOG, UPLINK_SUBJECT, message);
+                    }
+
+                    @Override
+                    public void clear() {
+                        alerts.clear(AlertKind.UPLINK_BACKLOG, UPLINK_SUBJECT);
+                    }
+                }, settings.uplinkBacklogAlertAfter()));
         components.add(sessions(touches));
         components.add(new DeployedStage(vertx, "location stage", location, () -> null));
         components.add(new DeployedStage(vertx, "pickup stage", pickup, () -> {

@@ -1,10 +1,12 @@
 package io.floorgate.gateway;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.upstream.Forwarder;
 
 /**
  * How to run one gateway.
@@ -17,13 +19,24 @@ import io.floorgate.config.StoreConfig;
  *                      but not necessarily of the machine
  * @param staffClock    epoch ms for staff sessions' expiry and the login lockout, so that tests can move time
  *                      across a timeout; the other stages read the system clock
+ * @param uplinkBacklogAlertAfter how long the uplink may be down with rows waiting before the uplink backlog
+ *                      alert: {@link Forwarder#BACKLOG_ALARM_AFTER}, shorter in tests
  */
 public record GatewaySettings(StoreConfig config, Optional<Path> configFile, Path dataDir, boolean fsyncOnCommit,
-                              LongSupplier staffClock) {
+                              LongSupplier staffClock, Duration uplinkBacklogAlertAfter) {
 
     /** On the system clock. */
     public GatewaySettings(StoreConfig config, Optional<Path> configFile, Path dataDir, boolean fsyncOnCommit) {
         this(config, configFile, dataDir, fsyncOnCommit, System::currentTimeMillis);
+    }
+
+    public GatewaySettings(StoreConfig config, Optional<Path> configFile, Path dataDir, boolean fsyncOnCommit,
+                           LongSupplier staffClock) {
+        this(config, configFile, dataDir, fsyncOnCommit, staffClock, Forwarder.BACKLOG_ALARM_AFTER);
+    }
+
+    public GatewaySettings withUplinkBacklogAlertAfter(Duration after) {
+        return new GatewaySettings(config, configFile, dataDir, fsyncOnCommit, staffClock, after);
     }
 
     public static GatewaySettings of(StoreConfig config, Path dataDir) {

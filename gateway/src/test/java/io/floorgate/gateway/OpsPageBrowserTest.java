@@ -26,6 +26,7 @@ import io.floorgate.gateway.testing.RunningGateway;
 import io.floorgate.gateway.testing.Shoppers;
 import io.floorgate.gateway.testing.TestDevice;
 import io.floorgate.proto.v1.BeaconSightings;
+import io.floorgate.proto.v1.DeviceCommand;
 import io.floorgate.proto.v1.DeviceEvent;
 import io.floorgate.proto.v1.Sighting;
 import io.vertx.core.json.JsonObject;
@@ -163,6 +164,34 @@ class OpsPageBrowserTest {
         // The stream checks the role of every message too: the associate's page never got the manager's summary.
         assertThat(associate.locator("#sum-shoppers")).hasText("—");
         assertThat(associate.evaluate("() => window.opsStats.messages")).isNotEqualTo(0);
+    }
+
+    @Test
+    void admin_whenPressingADevicesIdentifyButton_thenTheDeviceReceivesAnIdentifyCommandAndThePageSaysSo()
+            throws Exception {
+        Page page = logIn(ADMIN);
+        String row = "#device-table tr[data-device='ble-checkout-1']";
+        try (TestDevice receiver = device("ble-checkout-1")) {
+            // TestDevice.subscribe names the test store's topics; this gateway runs the demo store.
+            receiver.client().subscribe("store/" + STORE + "/devices/ble-checkout-1/commands", 1)
+                    .waitForCompletion(WAIT.toMillis());
+            await(page, row + " .pill", "online");
+
+            page.locator(row + " button", new Page.LocatorOptions().setHasText("Identify")).click();
+
+            assertThat(page.locator("#admin-result")).hasText(
+                    "identify ble-checkout-1: identify sent to ble-checkout-1; the device acknowledged it",
+                    new LocatorAssertions.HasTextOptions().setTimeout(WAIT.toMillis()));
+            // Paho hands the message to the callback before its PUBACK, so it is here once the page says acknowledged.
+            assertThat(receiver.received()).hasSize(1);
+            TestDevice.Received received = receiver.received().get(0);
+            assertThat(received.topic()).isEqualTo("store/" + STORE + "/devices/ble-checkout-1/commands");
+            DeviceCommand command = DeviceCommand.parseFrom(received.payload());
+            assertThat(command.hasIdentify()).isTrue();
+            assertThat(command.getIdentify().getDurationS()).isPositive();
+            assertThat(command.getCommandId()).isNotEmpty();
+        }
+        OpsBrowser.screenshot(page, "admin-identify");
     }
 
     @Test

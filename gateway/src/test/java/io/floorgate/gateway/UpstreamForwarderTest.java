@@ -10,10 +10,14 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 
+import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Upstream;
+import io.floorgate.gateway.alerts.Alert;
+import io.floorgate.gateway.alerts.AlertKind;
 import io.floorgate.gateway.testing.OutboxRows;
 import io.floorgate.gateway.testing.RunningGateway;
 import io.floorgate.gateway.testing.TestStore;
@@ -28,6 +32,7 @@ import io.floorgate.proto.v1.UpstreamEvent;
 import io.floorgate.proto.v1.UpstreamMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,6 +49,8 @@ class UpstreamForwarderTest {
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     /** Times of the rows written: recent, so that no row is old enough for the age bound. */
     private static final long NOW = System.currentTimeMillis();
+    /** The uplink backlog alert's delay here: the production minute, shortened. */
+    private static final Duration ALARM_AFTER = Duration.ofMillis(300);
 
     @TempDir
     static Path brokerDir;
@@ -211,8 +218,47 @@ class UpstreamForwarderTest {
         }
     }
 
+    @Test
+    void alert_whenTheUplinkIsDownWithRowsWaitingPastTheDelay_thenUplinkBacklogIsRaisedAndClearedOnceDrained()
+            throws Exception {
+        String store = "alarm";
+        try (UpstreamSubscriber chain = UpstreamSubscriber.subscribe(broker.uri(), CHAIN, store);
+             UplinkCut uplink = UplinkCut.to(broker.uri())) {
+            uplink.cut();
+            try (RunningGateway gateway = RunningGateway.start(GatewaySettings.of(config(store, Upstream.Protocol.MQTT5,
+                    uplink.uri(), ""), dir.resolve("data-" + store)).withUplinkBacklogAlertAfter(ALARM_AFTER))) {
+                try {
+                    List<Long> seqs = OutboxRows.write(jdbc(gateway), List.of(OutboxRows.event(NOW),
+                            OutboxRows.summary(NOW)));
+                    Alert alert = await().atMost(PATIENCE).until(() -> uplinkAlert(gateway), Optional::isPresent)
+                            .orElseThrow();
+                    assertThat(alert.message()).contains(seqs.size() + " rows waiting").contains("oldest");
+                } finally {
+                    uplink.restore();
+                }
+                await().atMost(PATIENCE).until(() -> uplinkAlert(gateway).isEmpty());
+                // Cleared only once drained: nothing was waiting any more when it went.
+                assertThat(OutboxRows.count(jdbc(gateway))).isZero();
+                assertThat(chain.received()).isNotEmpty();
+                assertThat(gateway.gateway().alerts().recent()).filteredOn(a -> a.kind() == AlertKind.UPLINK_BACKLOG)
+                        .singleElement().satisfies(a -> assertThat(a.isOpen()).isFalse());
+            }
+        }
+    }
+
+    private static Optional<Alert> uplinkAlert(RunningGateway gateway) {
+        return gateway.gateway().alerts().open().stream().filter(a -> a.kind() == AlertKind.UPLINK_BACKLOG
+                && a.subject().equals(Gateway.UPLINK_SUBJECT)).findFirst();
+    }
+
     private RunningGateway start(String store, Upstream.Protocol protocol, String brokerUri,
                                  String extraUpstreamFields) {
+        return RunningGateway.start(config(store, protocol, brokerUri, extraUpstreamFields),
+                dir.resolve("data-" + store));
+    }
+
+    private static StoreConfig config(String store, Upstream.Protocol protocol, String brokerUri,
+                                      String extraUpstreamFields) {
         String yaml = TestStore.yaml(10_000, 10_000, "5ms").replace("id: " + TestStore.STORE_ID, "id: " + store)
                 + """
                 upstream:
@@ -224,7 +270,7 @@ class UpstreamForwarderTest {
                   reconnectMin: 50ms
                   reconnectMax: 500ms
                 """.formatted(brokerUri, protocol.name().toLowerCase()) + extraUpstreamFields;
-        return RunningGateway.start(TestStore.parse(yaml), dir.resolve("data-" + store));
+        return TestStore.parse(yaml);
     }
 
     private static String jdbc(RunningGateway gateway) {

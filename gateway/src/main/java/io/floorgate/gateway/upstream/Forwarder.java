@@ -2,6 +2,7 @@ package io.floorgate.gateway.upstream;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * reconnect everything unacknowledged is read from the outbox again and resent with the same seq, which the chain
  * drops as a duplicate. While the uplink is down, rows wait in the outbox within its bounds ({@link OutboxBounds}),
  * and a bound that drops rows queues an {@code OutboxBoundReached} event. Without a brokerUri nothing is sent and the
- * bounds still hold.
+ * bounds still hold. When the uplink has been down with rows waiting for {@link #BACKLOG_ALARM_AFTER}, the
+ * {@link UplinkAlarm} is raised, and cleared once the uplink is back and the backlog drained.
  *
  * <p>Threads: one thread of its own, {@code floorgate-upstream}, holds the outbox's JDBC connection and does all the
  * reading, publishing, deleting and pruning (the store's retention sweeper has no registry to join yet, so the
@@ -56,6 +58,11 @@ public final class Forwarder implements Component {
     static final long STOP_QUIESCE_MS = 2000;
     static final int CONNECT_TIMEOUT_S = 10;
     static final int KEEP_ALIVE_S = 30;
+    /**
+     * How long the uplink may be down with rows waiting before the alarm is raised: a minute rides out a router's
+     * restart, while staff hear of a longer outage well before the outbox's bounds drop anything.
+     */
+    public static final Duration BACKLOG_ALARM_AFTER = Duration.ofSeconds(60);
 
     private final Vertx vertx;
     private final Database database;
@@ -74,6 +81,8 @@ public final class Forwarder implements Component {
     /** Drops whose OutboxBoundReached event the committer has not taken yet (its queue was full). */
     private final List<BoundDrop> notices = new ArrayList<>();
     private final AtomicBoolean refusalLogged = new AtomicBoolean();
+    private final UplinkAlarm alarm;
+    private final long alarmAfterMs;
 
     private volatile boolean running;
     private volatile boolean connected;
@@ -92,9 +101,16 @@ public final class Forwarder implements Component {
     /** Whether the last uplink line logged said "up"; null before the first. */
     private Boolean loggedUp;
     private int failedAttempts;
+    /** Since when the uplink has been down with rows waiting; -1 while it is not. */
+    private long heldBackSinceMs = -1;
+    private boolean alarmRaised;
 
+    /**
+     * @param alarm      told when the uplink has held rows back for {@code alarmAfter}, and when that is over
+     * @param alarmAfter {@link #BACKLOG_ALARM_AFTER} but in tests
+     */
     public Forwarder(Vertx vertx, Database database, GroupCommitter committer, StoreConfig store, LongSupplier clock,
-                     MeterRegistry registry) {
+                     MeterRegistry registry, UplinkAlarm alarm, Duration alarmAfter) {
         this.vertx = vertx;
         this.database = database;
         this.committer = committer;
@@ -106,6 +122,8 @@ public final class Forwarder implements Component {
         this.bounds = new OutboxBounds(upstream);
         this.metrics = new UpstreamMetrics(registry, () -> connected, backlog, clock, eta);
         this.rate = new DrainRate(upstream.link().drainMaxRate());
+        this.alarm = alarm;
+        this.alarmAfterMs = alarmAfter.toMillis();
     }
 
     @Override
@@ -214,6 +232,33 @@ public final class Forwarder implements Component {
         offerNotices(now);
         backlog.refreshOldest(table);
         eta.sample(now, backlog.rows(), backlog.bytes(), backlog.oldestAgeSeconds(now));
+        watchHeldBack(now);
+    }
+
+    /**
+     * Raises the alarm once the uplink has been down with rows waiting for the delay, and clears it only when the
+     * uplink is back and the backlog drained, so that a slow drain after the outage still shows. Without a brokerUri
+     * nothing is ever sent, which is the configuration's choice and no alarm.
+     */
+    private void watchHeldBack(long now) {
+        if (uplink == null) {
+            return;
+        }
+        boolean up = uplink.isConnected();
+        if (up || backlog.rows() == 0) {
+            heldBackSinceMs = -1;
+        } else if (heldBackSinceMs < 0) {
+            heldBackSinceMs = now;
+        }
+        if (!alarmRaised && heldBackSinceMs >= 0 && now - heldBackSinceMs >= alarmAfterMs) {
+            alarmRaised = true;
+            alarm.raise("Uplink to " + upstream.brokerUri().orElseThrow() + " is down: " + backlog.rows()
+                    + " rows waiting, held back for " + (now - heldBackSinceMs) / 1000 + " s, oldest "
+                    + Math.round(backlog.oldestAgeSeconds(now)) + " s");
+        } else if (alarmRaised && up && backlog.rows() == 0) {
+            alarmRaised = false;
+            alarm.clear();
+        }
     }
 
     /** Queues the OutboxBoundReached events; what the committer cannot take now is offered again next time. */
