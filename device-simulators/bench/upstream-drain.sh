@@ -162,7 +162,8 @@ if [[ -z "${SKIP_DRAIN:-}" ]]; then
   stop_gateway
   DRAIN_RATE=$(field receivedPerS "$WORK/drain-received.txt")
   # the gateway may add messages of its own (an event) to the backlog it drains: at least MESSAGES must arrive
-  if (( $(field received "$WORK/drain-received.txt" || echo 0) < MESSAGES )); then
+  DRAIN_RECEIVED=$(field received "$WORK/drain-received.txt")
+  if (( ${DRAIN_RECEIVED:-0} < MESSAGES )); then
     echo "WARNING: the drain did not deliver all $MESSAGES messages within $DRAIN_TIMEOUT; see $WORK/gateway.log" >&2
     tail -20 "$WORK/gateway.log" >&2
     DRAIN_RATE=
