@@ -53,6 +53,8 @@ class OpsPageBrowserTest {
     private static final String MANAGER = "manager";
     private static final String ADMIN = "admin";
 
+    private static final HttpClient HTTP = RunningGateway.httpClient();
+
     @TempDir
     static Path dataDir;
     private static RunningGateway gw;
@@ -233,7 +235,7 @@ class OpsPageBrowserTest {
     }
 
     private static HttpResponse<String> get(String path, String staffCookie) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url(path)))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url(path)))
                 .header("Cookie", "fg_staff=" + staffCookie).build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Staff actions taken with a staff login instead of the order system's token: hand-off and the staff stream. */
 class StaffActionsTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = RunningGateway.httpClient();
 
     @TempDir
     Path dir;

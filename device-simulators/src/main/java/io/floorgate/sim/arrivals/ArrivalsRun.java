@@ -119,7 +119,8 @@ public final class ArrivalsRun {
             throws InterruptedException, ExecutionException, TimeoutException {
         AppCheckIns app = new AppCheckIns(options.api(), options.store().storeId(), new PlayStats(),
                 options.systemToken());
-        PickupCalls pickup = new PickupCalls(HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build(),
+        PickupCalls pickup = new PickupCalls(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(HTTP_TIMEOUT).build(),
                 options.api(), options.systemToken());
         Semaphore inFlight = new Semaphore(READYING_CONCURRENCY);
         List<CompletableFuture<ArrivingShopper>> readied = new ArrayList<>();

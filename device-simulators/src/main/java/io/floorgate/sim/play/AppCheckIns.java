@@ -32,7 +32,8 @@ public final class AppCheckIns implements ShopperApp {
     private static final int CREATED = 201;
     private static final int NO_CONTENT = 204;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(TIMEOUT).build();
     private final URI sessions;
     private final String storeId;
     private final PlayStats stats;

@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApiRouterTest {
 
+    private static final HttpClient HTTP = RunningGateway.httpClient();
+
     private static final String SYSTEM_TOKEN = "order-system-token-0123456789abcdef";
     private static final String STAFF_ROLE_HEADER = "X-Test-Staff-Role";
 
@@ -196,7 +198,7 @@ class ApiRouterTest {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

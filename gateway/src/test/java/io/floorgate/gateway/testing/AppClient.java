@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
 /** The shopper app's side of the API, over real HTTP, against a {@link RunningGateway} or any server on a port. */
 public final class AppClient {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = RunningGateway.httpClient();
 
     /** A session as the app holds it after check-in. */
     public record Session(String id, String token, JsonObject checkIn) {

@@ -15,7 +15,7 @@ import io.vertx.core.json.JsonObject;
 /** A push stream as a real {@code java.net.http.WebSocket} client: collects every JSON message it is sent. */
 public final class PushClient implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = RunningGateway.httpClient();
 
     private final LinkedBlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
     private final List<JsonObject> seen = new ArrayList<>();
