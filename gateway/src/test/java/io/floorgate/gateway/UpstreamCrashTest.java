@@ -89,12 +89,14 @@ class UpstreamCrashTest {
         }
     }
 
+    /** The store with an uplink; an hour's summary window keeps the gateway's own summaries out of what is counted. */
     private Path writeConfig(String name, UplinkCut uplink, int drainRate) throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, TestStore.yaml(10_000, 10_000, "5ms") + """
                 upstream:
                   brokerUri: %s
                   hashKey: upstream-test-hash-key
+                  summaryWindow: 1h
                   drainMaxRate: %d
                   inFlight: 5
                   reconnectMin: 50ms

@@ -257,6 +257,10 @@ class UpstreamForwarderTest {
                 dir.resolve("data-" + store));
     }
 
+    /**
+     * The test's store with an uplink. Its summary window is an hour: the gateway's own summaries would otherwise join
+     * what a test writes and counts whenever a test crosses a minute (a test takes seconds).
+     */
     private static StoreConfig config(String store, Upstream.Protocol protocol, String brokerUri,
                                       String extraUpstreamFields) {
         String yaml = TestStore.yaml(10_000, 10_000, "5ms").replace("id: " + TestStore.STORE_ID, "id: " + store)
@@ -265,6 +269,7 @@ class UpstreamForwarderTest {
                   brokerUri: %s
                   protocol: %s
                   hashKey: upstream-test-hash-key
+                  summaryWindow: 1h
                   drainMaxRate: 2000
                   inFlight: 8
                   reconnectMin: 50ms
