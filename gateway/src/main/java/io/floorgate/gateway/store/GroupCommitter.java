@@ -63,7 +63,16 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
 
     /** A write, or a barrier (write == null) that completes once everything before it is committed. */
-    private record Pending(StoreWrite write, Context context, CommitListener listener) {
+    private record Pending(List<StoreWrite> writes, Context context, CommitListener listener) {
+
+        boolean isBarrier() {
+            return writes.isEmpty();
+        }
+
+        /** For logs: the write's kind, or the first of writes queued together. */
+        String name() {
+            return isBarrier() ? "barrier" : writes.get(0).getClass().getSimpleName();
+        }
     }
 
     private final Database database;
@@ -110,7 +119,7 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      * @return false when the queue is full: nothing was queued, the caller applies back-pressure
      */
     public boolean offer(StoreWrite write, Context context, CommitListener listener) {
-        return running && queue.offer(new Pending(write, context, listener));
+        return running && queue.offer(new Pending(List.of(write), context, listener));
     }
 
     /**
@@ -121,23 +130,7 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      * @return false when the queue is full: none was queued, the caller applies back-pressure
      */
     public boolean offer(List<StoreWrite> writes, Context context, CommitListener listener) {
-        return offer(new Together(List.copyOf(writes)), context, listener);
-    }
-
-    /**
-     * Writes queued as one: travels as a single {@link Pending}, so the batch gathering and the one-by-one fallback
-     * never separate them; {@link #rows} unpacks it when binding. Never bound itself.
-     */
-    private record Together(List<StoreWrite> writes) implements StoreWrite {
-        @Override
-        public String sql() {
-            throw new UnsupportedOperationException("bound write by write");
-        }
-
-        @Override
-        public void bind(PreparedStatement statement) {
-            throw new UnsupportedOperationException("bound write by write");
-        }
+        return running && queue.offer(new Pending(List.copyOf(writes), context, listener));
     }
 
     /**
@@ -145,7 +138,7 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      * an event still waiting for its commit is acknowledged this way, never before the original is durable.
      */
     public boolean barrier(Context context, CommitListener listener) {
-        return running && queue.offer(new Pending(null, context, listener));
+        return running && queue.offer(new Pending(List.of(), context, listener));
     }
 
     /** Completes once everything queued so far is committed and its listeners have been handed back. */
@@ -163,7 +156,7 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
             }
         };
         try {
-            queue.put(new Pending(null, null, listener));
+            queue.put(new Pending(List.of(), null, listener));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             done.completeExceptionally(e);
@@ -269,7 +262,7 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
 
     /** Fails writes that were never committed, counting them. */
     private void fail(List<Pending> pending, Exception failure) {
-        commitFailures.increment(pending.stream().filter(p -> p.write() != null).count());
+        commitFailures.increment(pending.stream().filter(p -> !p.isBarrier()).count());
         complete(pending, failure);
     }
 
@@ -387,7 +380,7 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      */
     private void commitOneByOne(Statements st, List<Pending> batch, boolean onKeyCollision) {
         for (Pending p : batch) {
-            if (p.write() == null) {
+            if (p.isBarrier()) {
                 complete(List.of(p), null);
                 continue;
             }
@@ -399,7 +392,7 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                 st.rollbackQuietly();
                 // Counted before its listener is told, so a drain later in the batch finds the count complete.
                 commitFailures.increment();
-                LOG.warn("Write {} could not be stored: {}", p.write().getClass().getSimpleName(), e.getMessage());
+                LOG.warn("Write {} could not be stored: {}", p.name(), e.getMessage());
                 complete(List.of(p), e);
             }
         }
@@ -439,7 +432,7 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
         int writes = 0;
         PreparedStatement open = null;
         for (Pending p : batch) {
-            for (StoreWrite write : rows(p)) {
+            for (StoreWrite write : p.writes()) {
                 String fallback = write.sqlOnKeyCollision();
                 PreparedStatement statement = st.of(onKeyCollision && fallback != null ? fallback : write.sql());
                 if (statement != open) {
@@ -457,14 +450,6 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
             open.executeBatch();
         }
         return writes;
-    }
-
-    /** A queued write's rows: none for a barrier, each of writes queued together, else the write itself. */
-    private static List<StoreWrite> rows(Pending p) {
-        if (p.write() instanceof Together together) {
-            return together.writes();
-        }
-        return p.write() == null ? List.of() : List.of(p.write());
     }
 
     /**
@@ -486,14 +471,14 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
         private final transient Pending pending;
 
         UnbindableWrite(Pending pending, Throwable cause) {
-            super(pending.write().getClass().getSimpleName() + " could not be bound: " + cause, cause);
+            super(pending.name() + " could not be bound: " + cause, cause);
             this.pending = pending;
         }
     }
 
     /** Takes an unbindable write out of its batch and fails it alone; the rest of the batch is written without it. */
     private void reject(List<Pending> batch, UnbindableWrite e) {
-        LOG.error("Write {} is refused: its bind failed", e.pending.write().getClass().getSimpleName(), e.getCause());
+        LOG.error("Write {} is refused: its bind failed", e.pending.name(), e.getCause());
         batch.removeIf(p -> p == e.pending);
         fail(List.of(e.pending), e);
     }
