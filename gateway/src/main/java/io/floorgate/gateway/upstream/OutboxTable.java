@@ -24,12 +24,15 @@ final class OutboxTable implements AutoCloseable {
     /** Seqs handed out per millisecond at most, on average since the last start (see {@link #moveSeqPastRestore}). */
     static final long SEQS_PER_MS = 1000;
 
-    private static final String NEXT_OF_CLASS = "SELECT seq, at, body FROM upstream_outbox"
-            + " WHERE priority = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
-    private static final String OLDEST_OF_CLASS = "SELECT seq, LENGTH(body) FROM upstream_outbox"
-            + " WHERE priority = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?";
-    private static final String OLDEST_OF_CLASS_BEFORE = "SELECT seq, LENGTH(body) FROM upstream_outbox"
-            + " WHERE priority = ? AND seq > ? AND seq <= ? AND at < ? ORDER BY seq LIMIT ?";
+    // "ORDER BY priority, seq", not "ORDER BY seq": with priority fixed the two sort the same, but only the first
+    // lets H2 read the drain index in order and stop at the limit; the second made it read and sort a class's
+    // whole backlog for every batch, which slowed a drain of 200,000 rows to 2,000 messages a second.
+    static final String NEXT_OF_CLASS = "SELECT seq, at, body FROM upstream_outbox"
+            + " WHERE priority = ? AND seq > ? AND seq <= ? ORDER BY priority, seq LIMIT ?";
+    static final String OLDEST_OF_CLASS = "SELECT seq, LENGTH(body) FROM upstream_outbox"
+            + " WHERE priority = ? AND seq > ? AND seq <= ? ORDER BY priority, seq LIMIT ?";
+    static final String OLDEST_OF_CLASS_BEFORE = "SELECT seq, LENGTH(body) FROM upstream_outbox"
+            + " WHERE priority = ? AND seq > ? AND seq <= ? AND at < ? ORDER BY priority, seq LIMIT ?";
     private static final String TALLY_AFTER = "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0), MAX(seq)"
             + " FROM upstream_outbox WHERE seq > ?";
     private static final String DELETE = "DELETE FROM upstream_outbox WHERE seq = ?";
