@@ -16,7 +16,8 @@ import java.time.ZoneOffset;
  * Fills a stopped gateway's outbox directly, as its summary stage would have over a long outage: rows of
  * {@code upstream_outbox} (the gateway's V6 schema, which the gateway must have created by starting once on the
  * directory), priority "summary", each body a serialized StoreSummary. Then measures what the rows cost on disk:
- * the H2 file's size before and after, both with the database closed as a stopped gateway leaves it.
+ * the H2 file's size before and after, both with the database closed as a stopped gateway leaves it, and the size
+ * the same rows take once compacted (measured on a copy, so the gateway starts on the file as the fill left it).
  */
 final class OutboxFill {
 
@@ -85,10 +86,28 @@ final class OutboxFill {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long after = Files.size(file);
-        try (Connection c = DriverManager.getConnection(url, USER, ""); Statement st = c.createStatement()) {
-            st.execute("SHUTDOWN COMPACT");
+        return new Result(messages, bodyBytes, before, after, compactedSizeOf(file), seconds);
+    }
+
+    /** The size of the database after SHUTDOWN COMPACT, done on a copy: the gateway gets the file as filled. */
+    private static long compactedSizeOf(Path file) throws SQLException, IOException {
+        Path dir = Files.createTempDirectory(file.toAbsolutePath().getParent().getParent(), "compacted");
+        Path copy = dir.resolve(DATABASE_FILE);
+        try {
+            Files.copy(file, copy);
+            String url = "jdbc:h2:file:" + dir.resolve("floorgate");
+            try (Connection c = DriverManager.getConnection(url, USER, ""); Statement st = c.createStatement()) {
+                st.execute("SHUTDOWN COMPACT");
+            }
+            return Files.size(copy);
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
         }
-        return new Result(messages, bodyBytes, before, after, Files.size(file), seconds);
     }
 
     private static void requireEmptyOutbox(Connection c) throws SQLException {
