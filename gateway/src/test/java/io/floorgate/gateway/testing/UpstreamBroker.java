@@ -10,7 +10,9 @@ import com.hivemq.embedded.EmbeddedHiveMQ;
 /**
  * The chain's broker for upstream tests: HiveMQ CE embedded, MQTT 3.1.1 and 5, on a loopback port, with its data
  * in a temporary folder. Heavy to start: one per test class. Outages are cut between it and the gateway
- * ({@link UplinkCut}).
+ * ({@link UplinkCut}), or the broker itself is stopped and started again on its port ({@link #stop},
+ * {@link #restart}); a broker started {@link #persistent} keeps its sessions and their queued messages across that,
+ * as a production broker does.
  */
 public final class UpstreamBroker implements AutoCloseable {
 
@@ -24,6 +26,15 @@ public final class UpstreamBroker implements AutoCloseable {
     }
 
     public static UpstreamBroker start(Path folder) throws IOException {
+        return start(folder, "in-memory");
+    }
+
+    /** Sessions, subscriptions and queued messages on disk: they outlive {@link #stop} and {@link #restart}. */
+    public static UpstreamBroker persistent(Path folder) throws IOException {
+        return start(folder, "file");
+    }
+
+    private static UpstreamBroker start(Path folder, String persistence) throws IOException {
         int port = freePort();
         Files.createDirectories(folder.resolve("conf"));
         Files.writeString(folder.resolve("conf").resolve("config.xml"), """
@@ -36,13 +47,13 @@ public final class UpstreamBroker implements AutoCloseable {
                     </tcp-listener>
                   </listeners>
                   <persistence>
-                    <mode>in-memory</mode>
+                    <mode>%s</mode>
                   </persistence>
                   <anonymous-usage-statistics>
                     <enabled>false</enabled>
                   </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port));
+                """.formatted(port, persistence));
         Files.createDirectories(folder.resolve("data"));
         Files.createDirectories(folder.resolve("extensions"));
         UpstreamBroker broker = new UpstreamBroker(folder, port);
@@ -71,9 +82,22 @@ public final class UpstreamBroker implements AutoCloseable {
         hivemq.start().join();
     }
 
-    @Override
-    public void close() throws Exception {
+    /** Stops the broker: every client's connection drops, and the port refuses connections until {@link #restart}. */
+    public void stop() throws Exception {
         hivemq.stop().join();
         hivemq.close();
+        hivemq = null;
+    }
+
+    /** Starts the broker again on the same port, from the same folders. */
+    public void restart() {
+        launch();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (hivemq != null) {
+            stop();
+        }
     }
 }
