@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.floorgate.config.Upstream;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.testing.ChildGateway;
 import io.floorgate.gateway.testing.OutboxRows;
@@ -23,13 +24,14 @@ import io.floorgate.gateway.testing.UpstreamSubscriber;
 import io.floorgate.gateway.testing.UpstreamSubscriber.Received;
 import io.floorgate.gateway.upstream.OutboxEntry;
 import io.floorgate.proto.v1.UpstreamMessage;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The outbox across a crash: the gateway runs as its own JVM, draining a backlog slowly, loses its uplink, and is
  * killed with SIGKILL while it holds the rest; it restarts with the uplink still down, the uplink comes back, and the
- * chain must hold every row, a row sent twice only with its own seq.
+ * chain must hold every row, a row sent twice only with its own seq. Over MQTT 5 and 3.1.1.
  */
 class UpstreamCrashTest {
 
@@ -46,15 +48,16 @@ class UpstreamCrashTest {
     @TempDir
     Path dir;
 
-    @Test
-    void crash_whenKilledDuringAnOutageWithABacklog_thenAfterARestartNothingIsMissingAndADuplicateKeepsItsSeq()
-            throws Exception {
+    @ParameterizedTest
+    @EnumSource(Upstream.Protocol.class)
+    void crash_whenKilledDuringAnOutageWithABacklog_thenAfterARestartNothingIsMissingAndADuplicateKeepsItsSeq(
+            Upstream.Protocol protocol) throws Exception {
         Path dataDir = dir.resolve("data");
         try (UpstreamBroker broker = UpstreamBroker.start(dir.resolve("broker"));
              UpstreamSubscriber chain = UpstreamSubscriber.subscribe(broker.uri(), "test-chain", TestStore.STORE_ID);
              UplinkCut uplink = UplinkCut.to(broker.uri())) {
-            Path slow = writeConfig("slow.yaml", uplink, SLOW_DRAIN_RATE);
-            Path fast = writeConfig("fast.yaml", uplink, FAST_DRAIN_RATE);
+            Path slow = writeConfig("slow.yaml", uplink, protocol, SLOW_DRAIN_RATE);
+            Path fast = writeConfig("fast.yaml", uplink, protocol, FAST_DRAIN_RATE);
             Map<Long, OutboxEntry> written = new HashMap<>(writeWhileStopped(dataDir, 0, BACKLOG));
 
             try (ChildGateway first = ChildGateway.start(slow, dataDir, dir.resolve("first.log"))) {
@@ -90,18 +93,20 @@ class UpstreamCrashTest {
     }
 
     /** The store with an uplink; an hour's summary window keeps the gateway's own summaries out of what is counted. */
-    private Path writeConfig(String name, UplinkCut uplink, int drainRate) throws Exception {
+    private Path writeConfig(String name, UplinkCut uplink, Upstream.Protocol protocol, int drainRate)
+            throws Exception {
         Path file = dir.resolve(name);
         Files.writeString(file, TestStore.yaml(10_000, 10_000, "5ms") + """
                 upstream:
                   brokerUri: %s
+                  protocol: %s
                   hashKey: upstream-test-hash-key
                   summaryWindow: 1h
                   drainMaxRate: %d
                   inFlight: 5
                   reconnectMin: 50ms
                   reconnectMax: 500ms
-                """.formatted(uplink.uri(), drainRate));
+                """.formatted(uplink.uri(), protocol.name().toLowerCase(), drainRate));
         return file;
     }
 
