@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  * {@link UplinkAlarm} is raised, and cleared once the uplink is back and the backlog drained.
  *
  * <p>Threads: one thread of its own, {@code floorgate-upstream}, holds the outbox's JDBC connection and does all the
- * reading, publishing, deleting and pruning (the store's retention sweeper has no registry to join yet, so the
- * pruning lives in this loop). Paho's threads only queue acknowledgements and wake it. {@link #start} and
- * {@link #stop} hand their blocking parts to a worker.
+ * reading, publishing, deleting and pruning (the bounds drop by priority, which the store's retention sweeper does
+ * not know, so that pruning lives in this loop). Paho's threads only queue acknowledgements and free room in the
+ * window. {@link #start} and {@link #stop} hand their blocking parts to a worker.
  */
 public final class Forwarder implements Component {
 
@@ -389,11 +389,12 @@ public final class Forwarder implements Component {
             }
             rate.acquire();
             try {
+                // No wake() per acknowledgement: a forwarder waiting for room wakes on the release, and an idle one
+                // deletes what was acknowledged within IDLE_POLL_MS; an unpark per message cost a context switch each.
                 uplink.publish(envelopes.topicOf(row.priority()), envelopes.of(row), false, () -> {
                     acknowledged.add(row.size());
                     metrics.acknowledged.increment();
                     connectionWindow.release();
-                    wake();
                 }, cause -> {
                     connectionWindow.release();
                     refused(row, cause);
