@@ -252,6 +252,109 @@ class SessionRegistryTest {
         assertThat(consentChanges).isEmpty();
     }
 
+    @Test
+    void changeConsent_whenTheWithdrawalCannotBeStored_thenItStaysInEffect_andTheRetryStoresIt() throws Exception {
+        try (Locked locked = new Locked()) {
+            SessionRegistry registry = locked.registry;
+            String id = await(registry.checkIn(REQUEST)).session().id();
+            storeVisit(id);
+
+            try (Connection holder = locked.holdRow(id)) {
+                assertThatThrownBy(() -> await(registry.changeConsent(id, Map.of(Consent.LOCATION, false))))
+                        .rootCause().satisfies(e -> assertThat(((SessionRefused) e).reason())
+                                .isEqualTo(SessionRefused.Reason.STORAGE_FAILED));
+                holder.rollback();
+            }
+            assertThat(registry.find(id).orElseThrow().locationConsent()).isFalse();
+            assertThat(query("SELECT consent_location FROM shopper_session WHERE id = '" + id + "'")).isEqualTo("TRUE");
+            assertThat(locked.metric("withdrawn")).isZero();
+
+            assertThat(await(registry.changeConsent(id, Map.of(Consent.LOCATION, false)))).isPresent();
+
+            assertThat(query("SELECT consent_location FROM shopper_session WHERE id = '" + id + "'"))
+                    .isEqualTo("FALSE");
+            assertThat(query("SELECT COUNT(*) FROM zone_visit")).isEqualTo("0");
+            assertThat(locked.metric("withdrawn")).isEqualTo(1);
+            assertThat(await(registry.changeConsent(id, Map.of(Consent.LOCATION, true)))).isPresent();
+            assertThat(locked.metric("given")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void changeConsent_whenAWithdrawalThatCouldNotBeStoredIsTakenBack_thenItIsGivenAtOnce_withNothingToWrite()
+            throws Exception {
+        try (Locked locked = new Locked()) {
+            SessionRegistry registry = locked.registry;
+            String id = await(registry.checkIn(REQUEST)).session().id();
+            try (Connection holder = locked.holdRow(id)) {
+                assertThatThrownBy(() -> await(registry.changeConsent(id, Map.of(Consent.LOCATION, false))))
+                        .rootCause().isInstanceOf(SessionRefused.class);
+                holder.rollback();
+            }
+
+            assertThat(await(registry.changeConsent(id, Map.of(Consent.LOCATION, true))))
+                    .hasValueSatisfying(s -> assertThat(s.locationConsent()).isTrue());
+            assertThat(locked.given).containsExactly(id);
+            assertThat(registry.find(id).orElseThrow().locationConsent()).isTrue();
+            assertThat(locked.metric("given")).as("nothing was stored: it was never withdrawn in H2").isZero();
+        }
+    }
+
+    /**
+     * A registry whose committer gives up on a locked row within milliseconds (H2's lock timeout for new
+     * connections is lowered before it connects), so a test can make a commit fail by holding the row.
+     */
+    private final class Locked implements AutoCloseable {
+        private static final int LOCK_TIMEOUT_MS = 50;
+        final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        final List<String> given = new CopyOnWriteArrayList<>();
+        final GroupCommitter committer;
+        final SessionRegistry registry;
+
+        Locked() throws Exception {
+            try (Connection c = database.connect(); Statement st = c.createStatement()) {
+                st.execute("SET DEFAULT_LOCK_TIMEOUT " + LOCK_TIMEOUT_MS);
+            }
+            committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, metrics);
+            registry = new SessionRegistry(BOUND, committer, settings::get, clock::get, metrics);
+            registry.subscribe(new SessionListener() {
+                @Override
+                public void started(ShopperSession session) {
+                }
+
+                @Override
+                public void ended(String sessionId) {
+                }
+
+                @Override
+                public void consentGiven(ShopperSession session, Consent consent) {
+                    given.add(session.id());
+                }
+            });
+        }
+
+        /** Another transaction holding the session's row until it is rolled back. */
+        Connection holdRow(String sessionId) throws Exception {
+            Connection holder = database.connect();
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.executeUpdate("UPDATE shopper_session SET last_active_at = last_active_at WHERE id = '"
+                        + sessionId + "'");
+            }
+            return holder;
+        }
+
+        double metric(String change) {
+            return metrics.counter("floorgate.sessions.consent.changes", "consent", "location", "change", change)
+                    .count();
+        }
+
+        @Override
+        public void close() throws Exception {
+            committer.close();
+        }
+    }
+
     private void storeVisit(String sessionId) throws Exception {
         try (Connection c = database.connect(); Statement st = c.createStatement()) {
             st.executeUpdate("INSERT INTO zone_visit (session_id, zone_id, entered_at) VALUES ('" + sessionId
