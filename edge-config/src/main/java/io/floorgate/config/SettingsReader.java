@@ -30,7 +30,7 @@ final class SettingsReader {
     static final List<String> RETENTION_KEYS = List.of("deviceEvents", "zoneVisits", "sessions", "orders", "outbox",
             "touches");
     static final List<String> SESSIONS_KEYS = List.of("inactivityTimeout", "rotationPeriod", "systemClientToken",
-            "systemClientTokenEnv");
+            "systemClientTokenEnv", "onLocationWithdrawn");
 
     static final int DEFAULT_MAX_EVENT_BYTES = 16 * 1024;
     static final int MIN_MAX_EVENT_BYTES = 64;
@@ -343,7 +343,10 @@ final class SettingsReader {
             token = secrets.read(m, "systemClientToken", "systemClientTokenEnv", MIN_SYSTEM_CLIENT_TOKEN_LENGTH);
             tokenOk = token.isPresent();
         }
-        return !tokenOk || anyNull(inactivity, rotation) ? null : new Sessions(inactivity, rotation, token);
+        Sessions.LocationWithdrawal onWithdrawn = m.value("onLocationWithdrawn",
+                n -> n.choice(Sessions.LocationWithdrawal.class), Sessions.DEFAULT_ON_LOCATION_WITHDRAWN);
+        return !tokenOk || anyNull(inactivity, rotation, onWithdrawn) ? null
+                : new Sessions(inactivity, rotation, token, onWithdrawn);
     }
 
     private static Duration retention(MappingCursor m, String key, Duration defaultValue) {

@@ -80,6 +80,27 @@ class StoreConfigLoaderTest {
     }
 
     @Test
+    void parse_whenOnLocationWithdrawnIsGiven_thenThePolicyIsRead_andDeleteIsTheDefault() throws Exception {
+        StoreConfig config = StoreConfigLoader.parse(FILE, VALID + """
+                sessions: { onLocationWithdrawn: anonymize }
+                """, Map.<String, String>of()::get);
+
+        assertThat(config.sessions().onLocationWithdrawn()).isEqualTo(Sessions.LocationWithdrawal.ANONYMIZE);
+        assertThat(StoreConfigLoader.parse(FILE, VALID, Map.<String, String>of()::get).sessions()
+                .onLocationWithdrawn()).isEqualTo(Sessions.LocationWithdrawal.DELETE);
+    }
+
+    @Test
+    void parse_whenOnLocationWithdrawnIsNoPolicy_thenTheProblemNamesTheFieldAndThePolicies() {
+        List<ConfigProblem> problems = problemsOf(VALID + """
+                sessions: { onLocationWithdrawn: forget }
+                """);
+
+        assertThat(problems).extracting(ConfigProblem::field).containsExactly("sessions.onLocationWithdrawn");
+        assertThat(problems.get(0).message()).contains("'forget'", "delete", "anonymize");
+    }
+
+    @Test
     void parse_whenSessionsAreOutOfRangeOrTheTokenIsShort_thenEachIsAProblemAndNothingIsClamped() {
         List<ConfigProblem> problems = problemsOf(VALID + """
                 sessions: { inactivityTimeout: 30s, rotationPeriod: 2h, systemClientToken: "too-short-a-token" }

@@ -184,7 +184,7 @@ class AppApiTest {
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
         assertThat(paths).containsOnlyKeys("/sessions", "/sessions/{sessionId}", "/sessions/{sessionId}/location",
-                "/wayfinding", "/openapi.yaml", "/orders/{orderId}", "/orders/{orderId}/handoff",
+                "/sessions/{sessionId}/consent", "/privacy", "/wayfinding", "/openapi.yaml", "/orders/{orderId}", "/orders/{orderId}/handoff",
                 "/orders/{orderId}/coming",
                 "/sessions/{sessionId}/orders/{orderId}", "/sessions/{sessionId}/orders/{orderId}/on-my-way",
                 "/sessions/{sessionId}/orders/{orderId}/arrived", "/sessions/{sessionId}/stream", "/staff/stream",
@@ -192,6 +192,8 @@ class AppApiTest {
         assertThat(paths.get("/sessions")).containsKey("post");
         assertThat(paths.get("/sessions/{sessionId}")).containsKey("delete");
         assertThat(paths.get("/sessions/{sessionId}/location")).containsKey("get");
+        assertThat(paths.get("/sessions/{sessionId}/consent")).containsKey("patch");
+        assertThat(paths.get("/privacy")).containsKey("get");
         assertThat(paths.get("/wayfinding")).containsKey("get");
         assertThat(paths.get("/orders/{orderId}")).containsKey("put");
         assertThat(paths.get("/sessions/{sessionId}/stream")).containsKey("get");

@@ -44,7 +44,8 @@ public final class StoreYamlWriter {
         Sessions sessions = store.sessions();
         Map<String, Object> sessionsMap = map(
                 "inactivityTimeout", DurationConverter.format(sessions.inactivityTimeout()),
-                "rotationPeriod", DurationConverter.format(sessions.rotationPeriod()));
+                "rotationPeriod", DurationConverter.format(sessions.rotationPeriod()),
+                "onLocationWithdrawn", sessions.onLocationWithdrawn().name().toLowerCase(Locale.ROOT));
         sessions.systemClientToken().ifPresent(token -> sessionsMap.put("systemClientToken", token));
         root.put("sessions", sessionsMap);
         DumperOptions options = new DumperOptions();

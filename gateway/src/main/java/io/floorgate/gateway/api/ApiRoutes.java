@@ -3,7 +3,11 @@ package io.floorgate.gateway.api;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -12,6 +16,7 @@ import io.floorgate.config.Zone;
 import io.floorgate.gateway.api.ApiRouter.Body;
 import io.floorgate.gateway.linking.CheckIn;
 import io.floorgate.gateway.linking.CheckInRequest;
+import io.floorgate.gateway.linking.Consent;
 import io.floorgate.gateway.linking.SessionRefused;
 import io.floorgate.gateway.linking.SessionRegistry;
 import io.floorgate.gateway.linking.ShopperSession;
@@ -29,7 +34,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The shopper app's HTTP API under {@value ApiRouter#PREFIX}, as {@code api/openapi.yaml} describes it: check in, check out,
- * location, wayfinding, and the OpenAPI document itself.
+ * consent changes, location, wayfinding, the privacy notice, and the OpenAPI document itself.
  *
  * <p>Threads: every handler runs on the event loop and never blocks; sessions, locations and routes are answered
  * from memory, and a check-in or check-out answers only once the group committer has committed its row.
@@ -53,6 +58,9 @@ public final class ApiRoutes {
     /** What the app is told about touch tokens; {@link TouchTokens} derives them the same way. */
     private static final String TOUCH_DERIVATION = "HMAC-SHA256(key, \"" + TouchTokens.LABEL_TEXT
             + "\" || slot as 8-byte big-endian)[0..16], slot = floor(epochMs / periodMs)";
+
+    /** The consents a change may name, by their JSON names. */
+    private static final List<String> CONSENT_FIELDS = Arrays.stream(Consent.values()).map(Consent::field).toList();
 
     private final SessionRegistry sessions;
     private final LocationQuery locations;
@@ -88,8 +96,12 @@ public final class ApiRoutes {
         api.route(HttpMethod.POST, "/sessions", Admission.anyone(), Body.JSON).handler(this::checkIn);
         api.route(HttpMethod.DELETE, "/sessions/:sessionId", Admission.sessionInPath(), Body.NONE)
                 .handler(this::checkOut);
+        api.route(HttpMethod.PATCH, "/sessions/:sessionId/consent", Admission.sessionInPath(), Body.JSON)
+                .handler(this::changeConsent);
         api.route(HttpMethod.GET, "/sessions/:sessionId/location", Admission.sessionInPath(), Body.NONE)
                 .handler(this::location);
+        api.route(HttpMethod.GET, "/privacy", Admission.anyone(), Body.NONE)
+                .handler(ctx -> ApiRouter.json(ctx, 200, PrivacyNotice.of(config.get())));
         api.route(HttpMethod.GET, "/wayfinding", Admission.anySession(), Body.NONE).handler(this::wayfinding);
         api.route(HttpMethod.GET, "/openapi.yaml", Admission.anyone(), Body.NONE).handler(ctx -> ctx.response()
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml").end(openApiDocument));
@@ -142,11 +154,42 @@ public final class ApiRoutes {
         }).onFailure(e -> ctx.fail(refusal(e)));
     }
 
+    /**
+     * Gives or withdraws consents; answers once the change is committed (a withdrawal is in effect before that, see
+     * {@link SessionRegistry#changeConsent}). An unknown consent is refused rather than ignored: the shopper must not
+     * believe withdrawn what this gateway does not know.
+     */
+    private void changeConsent(RoutingContext ctx) {
+        String sessionId = ApiRouter.shopper(ctx).id();
+        JsonBody body = ApiRouter.body(ctx);
+        body.onlyFields(CONSENT_FIELDS);
+        Map<Consent, Boolean> wanted = new EnumMap<>(Consent.class);
+        for (Consent consent : Consent.values()) {
+            body.optionalBoolean(consent.field()).ifPresent(given -> wanted.put(consent, given));
+        }
+        if (wanted.isEmpty()) {
+            throw ApiError.invalidRequest("name at least one consent to give (true) or withdraw (false): "
+                    + String.join(", ", CONSENT_FIELDS));
+        }
+        sessions.changeConsent(sessionId, wanted).onSuccess(changed -> changed.ifPresentOrElse(
+                        session -> ApiRouter.json(ctx, 200, new JsonObject().put("consent", consents(session))),
+                        () -> ctx.fail(ApiError.sessionNotFound())))
+                .onFailure(e -> ctx.fail(refusal(e)));
+    }
+
+    private static JsonObject consents(ShopperSession session) {
+        JsonObject consents = new JsonObject();
+        for (Consent consent : Consent.values()) {
+            consents.put(consent.field(), session.has(consent));
+        }
+        return consents;
+    }
+
     private void location(RoutingContext ctx) {
         ShopperSession session = ApiRouter.shopper(ctx);
         if (!session.locationConsent()) {
-            throw new ApiError(403, "location_consent_missing",
-                    "the shopper did not consent to be located; check in again with consent.location true");
+            throw new ApiError(403, "location_consent_missing", "the shopper did not consent to be located; give"
+                    + " it with PATCH " + PrivacyNotice.CONSENT_ROUTE + " {\"location\": true}");
         }
         ShopperLocation where = locations.locationOf(session.id()).orElseThrow(() -> new ApiError(404,
                 "location_unknown", "the shopper has not been located yet"));
@@ -177,15 +220,18 @@ public final class ApiRoutes {
                 .put("route", new JsonArray(route.path())));
     }
 
-    /** A refused check-in or check-out as its 503; anything else is unexpected and left for the 500 path. */
+    /**
+     * A refused check-in, check-out or consent change as its 503 (409 for a consent change under way); anything else
+     * is unexpected and left for the 500 path.
+     */
     private static Throwable refusal(Throwable failure) {
         if (failure instanceof SessionRefused refused) {
-            String code = switch (refused.reason()) {
-                case SESSION_LIMIT -> "session_limit_reached";
-                case STORAGE_BUSY -> "storage_busy";
-                case STORAGE_FAILED -> "storage_unavailable";
+            return switch (refused.reason()) {
+                case SESSION_LIMIT -> new ApiError(503, "session_limit_reached", refused.getMessage());
+                case STORAGE_BUSY -> new ApiError(503, "storage_busy", refused.getMessage());
+                case STORAGE_FAILED -> new ApiError(503, "storage_unavailable", refused.getMessage());
+                case CONSENT_CHANGING -> new ApiError(409, "consent_change_in_progress", refused.getMessage());
             };
-            return new ApiError(503, code, refused.getMessage());
         }
         return failure;
     }

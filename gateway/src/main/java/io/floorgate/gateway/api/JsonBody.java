@@ -1,5 +1,6 @@
 package io.floorgate.gateway.api;
 
+import java.util.Collection;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -76,6 +77,30 @@ public final class JsonBody {
             throw wrongType(field, "true or false");
         }
         return flag;
+    }
+
+    public Optional<Boolean> optionalBoolean(String field) {
+        Object value = json.getValue(field);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (!(value instanceof Boolean flag)) {
+            throw wrongType(field, "true or false");
+        }
+        return Optional.of(flag);
+    }
+
+    /**
+     * Refuses any field but {@code known}: for a body where a field the gateway does not know would otherwise be
+     * silently not done (a consent the shopper believes withdrawn).
+     */
+    public void onlyFields(Collection<String> known) {
+        for (String field : json.fieldNames()) {
+            if (!known.contains(field)) {
+                throw ApiError.invalidRequest(path(field) + " is not known here; the fields are: "
+                        + String.join(", ", known));
+            }
+        }
     }
 
     public JsonBody requiredObject(String field) {

@@ -4,6 +4,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 import com.google.protobuf.ByteString;
+import io.vertx.core.Future;
 
 /**
  * Resolves a heard rotating BLE advertising id to the session that advertises it, in one hash lookup.
@@ -12,7 +13,8 @@ import com.google.protobuf.ByteString;
  * HMAC-SHA256(advertising key, slot as an 8-byte big-endian long), slot = floorDiv(epoch ms, rotation
  * period). For every active session with location consent this holds the ids of the previous, current
  * and next slot, so a phone whose clock is up to one period off still resolves. Sessions without
- * location consent are never added: their ids resolve to nothing and count only as anonymous.
+ * location consent are never added: their ids resolve to nothing and count only as anonymous. A withdrawn location
+ * consent takes the session's ids out at once; a consent given later puts them back.
  *
  * <p>Threads: {@link #resolve} is called on ingest event loops and never blocks; {@link #refresh} runs on a worker
  * every {@link #REFRESH_INTERVAL_MS}; see {@link RotatingIdTable}.
@@ -54,6 +56,22 @@ public final class AdvertisedIdResolver implements SessionListener {
     @Override
     public void ended(String sessionId) {
         ids.ended(sessionId);
+    }
+
+    /** Subscribed before the location stage, so its ids no longer resolve before the stage lets go of the shopper. */
+    @Override
+    public Future<Void> consentWithdrawn(ShopperSession session, Consent consent) {
+        if (consent == Consent.LOCATION) {
+            ids.ended(session.id());
+        }
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void consentGiven(ShopperSession session, Consent consent) {
+        if (consent == Consent.LOCATION) {
+            ids.started(session);
+        }
     }
 
     /** Rolls every window whose slot has changed: drops ids older than the previous slot, adds the next. */

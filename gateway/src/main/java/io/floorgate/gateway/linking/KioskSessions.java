@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.vertx.core.Future;
+
 /**
  * Which session each kiosk serves: a session scan starts a kiosk session, and what the shopper then does at that
  * kiosk, for {@link TouchLinker#KIOSK_SESSION} after the scan, is theirs. Without this bound a kiosk left alone would
@@ -50,5 +52,22 @@ final class KioskSessions implements SessionListener {
     @Override
     public void ended(String sessionId) {
         byKiosk.values().removeIf(k -> k.session().id().equals(sessionId));
+    }
+
+    /** What is linked during a kiosk session follows the shopper's consents as they are now (feedback: analytics). */
+    @Override
+    public Future<Void> consentWithdrawn(ShopperSession session, Consent consent) {
+        update(session);
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public void consentGiven(ShopperSession session, Consent consent) {
+        update(session);
+    }
+
+    private void update(ShopperSession session) {
+        byKiosk.replaceAll((kiosk, k) -> k.session().id().equals(session.id())
+                ? new KioskSession(session, k.untilMs()) : k);
     }
 }

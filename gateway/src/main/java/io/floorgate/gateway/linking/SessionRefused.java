@@ -1,6 +1,6 @@
 package io.floorgate.gateway.linking;
 
-/** A check-in or check-out that could not be done; nothing was changed. */
+/** A check-in, check-out or consent change that could not be done; nothing was stored. */
 public final class SessionRefused extends RuntimeException {
 
     public enum Reason {
@@ -9,7 +9,9 @@ public final class SessionRefused extends RuntimeException {
         /** The commit queue is full; the app may try again shortly. */
         STORAGE_BUSY,
         /** The write failed after the committer's retries. */
-        STORAGE_FAILED
+        STORAGE_FAILED,
+        /** Another change of the session's consent is under way; the app may send its change once that is answered. */
+        CONSENT_CHANGING
     }
 
     private final Reason reason;

@@ -7,6 +7,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -21,20 +22,26 @@ import java.util.function.Supplier;
 import io.floorgate.config.Sessions;
 import io.floorgate.gateway.store.CommitListener;
 import io.floorgate.gateway.store.GroupCommitter;
+import io.floorgate.gateway.store.StoreWrite;
+import io.floorgate.gateway.store.ZoneVisitsAnonymized;
+import io.floorgate.gateway.store.ZoneVisitsDeleted;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * The linking stage's sessions: opens them at check-in, checks bearer tokens, ends them at check-out or after
- * inactivity. A session exists in the directory only once its row is committed, so an app never holds a token
- * that a restart would forget.
+ * The linking stage's sessions: opens them at check-in, checks bearer tokens, changes their consents, ends them at
+ * check-out or after inactivity. A session exists in the directory only once its row is committed, so an app never
+ * holds a token that a restart would forget.
  *
- * <p>Threads: every method is non-blocking and thread-safe; {@link #checkIn} and {@link #checkOut} complete on
- * the caller's Vert.x context once the group committer has committed their row.
+ * <p>Threads: every method is non-blocking and thread-safe; {@link #checkIn}, {@link #checkOut} and
+ * {@link #changeConsent} complete on the caller's Vert.x context once the group committer has committed their rows.
+ * A session's end and a consent taking effect are told to the listeners under the session's own monitor, so a consent
+ * given as the session ends cannot bring it back to a listener that was told it ended.
  *
  * <p>Secrets: the session id is 128 random bits (hex), the token 256 random bits (base64url) kept only as its
  * SHA-256, the advertising key 32 random bytes. A token is compared with the stored hash in constant time.
@@ -52,18 +59,27 @@ public final class SessionRegistry implements SessionDirectory {
     private static final int ADVERTISING_KEY_BYTES = 32;
     private static final HexFormat HEX = HexFormat.of();
 
+    /** Prefix of the id a withdrawn location's zone visits are kept under: never a session id (those are hex). */
+    private static final String ANONYMOUS_PREFIX = "anon-";
+
     /** One open session and what the registry tracks about it. */
     private static final class Open {
-        final ShopperSession session;
+        /** The session with the consents in effect: a withdrawal is in effect before it is committed. */
+        volatile ShopperSession session;
+        /** The session with its consents as committed; what a change is stored against. */
+        volatile ShopperSession stored;
         final byte[] tokenHash;
         volatile long lastActiveMs;
         /** Last activity written to H2; read and written by the sweep only. */
         long persistedActiveMs;
         /** Set once a check-out or the sweep claims the session; it no longer authenticates. */
         final AtomicBoolean ending = new AtomicBoolean();
+        /** Set while a consent change is between its request and its answer: one at a time per session. */
+        final AtomicBoolean changingConsent = new AtomicBoolean();
 
         Open(ShopperSession session, byte[] tokenHash, long lastActiveMs) {
             this.session = session;
+            this.stored = session;
             this.tokenHash = tokenHash;
             this.lastActiveMs = lastActiveMs;
             this.persistedActiveMs = lastActiveMs;
@@ -84,6 +100,8 @@ public final class SessionRegistry implements SessionDirectory {
     private final Counter refusedAtLimit;
     private final Counter checkedOut;
     private final Counter expired;
+    private final Map<Consent, Counter> withdrawnCounters = new EnumMap<>(Consent.class);
+    private final Map<Consent, Counter> givenCounters = new EnumMap<>(Consent.class);
 
     /**
      * @param settings the sessions section of the configuration in force (it may be reloaded)
@@ -108,6 +126,16 @@ public final class SessionRegistry implements SessionDirectory {
                 .register(metrics);
         this.checkedOut = endedCounter(metrics, EndReason.CHECKED_OUT);
         this.expired = endedCounter(metrics, EndReason.EXPIRED);
+        for (Consent consent : Consent.values()) {
+            withdrawnCounters.put(consent, consentCounter(metrics, consent, "withdrawn"));
+            givenCounters.put(consent, consentCounter(metrics, consent, "given"));
+        }
+    }
+
+    private static Counter consentCounter(MeterRegistry metrics, Consent consent, String change) {
+        return Counter.builder("floorgate.sessions.consent.changes").tag("consent", consent.field())
+                .tag("change", change).description("Consents withdrawn or given during a session, as committed")
+                .register(metrics);
     }
 
     private static Counter endedCounter(MeterRegistry metrics, EndReason reason) {
@@ -239,6 +267,118 @@ public final class SessionRegistry implements SessionDirectory {
     }
 
     /**
+     * Gives or withdraws consents during a session: {@code wanted} names consents, each given (true) or withdrawn
+     * (false); the others stay as they are. A withdrawal takes effect at once: every listener lets go of what the
+     * consent allowed ({@link SessionListener#consentWithdrawn}), and only then is it committed, in one transaction
+     * with the fate the store's policy ({@code sessions.onLocationWithdrawn}) gives the zone visits stored under a
+     * withdrawn location consent. A consent given takes effect once committed.
+     *
+     * <p>Completes with the session as it now is, or empty when no open session has this id; fails with
+     * {@link SessionRefused} when another change of the session's consent is under way or storage refused. A
+     * withdrawal whose commit fails stays in effect (the shopper asked for less, not more); a retry is compared with
+     * the consents as stored, so it writes what the failed attempt did not.
+     */
+    public Future<Optional<ShopperSession>> changeConsent(String sessionId, Map<Consent, Boolean> wanted) {
+        Open open = byId.get(sessionId);
+        if (open == null || open.ending.get()) {
+            return Future.succeededFuture(Optional.empty());
+        }
+        if (!open.changingConsent.compareAndSet(false, true)) {
+            return Future.failedFuture(new SessionRefused(SessionRefused.Reason.CONSENT_CHANGING,
+                    "another change of this session's consent is under way; send yours once it is answered"));
+        }
+        Context caller = Vertx.currentContext();
+        ShopperSession before = open.session;
+        ShopperSession after = before;
+        ShopperSession narrowed = before;
+        List<Consent> withdrawn = new ArrayList<>();
+        List<Consent> given = new ArrayList<>();
+        for (Map.Entry<Consent, Boolean> change : wanted.entrySet()) {
+            Consent consent = change.getKey();
+            after = after.with(consent, change.getValue());
+            if (before.has(consent) && !change.getValue()) {
+                withdrawn.add(consent);
+                narrowed = narrowed.with(consent, false);
+            } else if (!before.has(consent) && change.getValue()) {
+                given.add(consent);
+            }
+        }
+        List<Future<Void>> lettingGo = new ArrayList<>();
+        synchronized (open) {
+            if (byId.get(sessionId) == open) {
+                open.session = narrowed;
+                for (Consent consent : withdrawn) {
+                    for (SessionListener listener : listeners) {
+                        lettingGo.add(listener.consentWithdrawn(narrowed, consent));
+                    }
+                }
+            }
+        }
+        ShopperSession target = after;
+        return Future.all(lettingGo).transform(letGo -> storeConsent(open, target, given, caller))
+                .andThen(done -> open.changingConsent.set(false));
+    }
+
+    /** Commits the consents of {@code after} unless they are stored already, then puts the given ones in effect. */
+    private Future<Optional<ShopperSession>> storeConsent(Open open, ShopperSession after, List<Consent> given,
+                                                         Context caller) {
+        ShopperSession stored = open.stored;
+        List<StoreWrite> writes = new ArrayList<>();
+        if (stored.locationConsent() != after.locationConsent() || stored.analyticsConsent() != after.analyticsConsent()) {
+            writes.add(new SessionConsentRow(after));
+        }
+        if (stored.locationConsent() && !after.locationConsent()) {
+            writes.add(switch (settings.get().onLocationWithdrawn()) {
+                case DELETE -> new ZoneVisitsDeleted(after.id());
+                case ANONYMIZE -> new ZoneVisitsAnonymized(after.id(),
+                        ANONYMOUS_PREFIX + HEX.formatHex(randomBytes(SESSION_ID_BYTES)));
+            });
+            writes.add(new TouchZonesCleared(after.id()));
+        }
+        if (writes.isEmpty()) {
+            putInEffect(open, after, given);
+            return Future.succeededFuture(Optional.of(after));
+        }
+        Promise<Optional<ShopperSession>> done = Promise.promise();
+        boolean queued = committer.offer(writes, caller, new CommitListener() {
+            @Override
+            public void committed() {
+                open.stored = after;
+                for (Consent consent : Consent.values()) {
+                    if (stored.has(consent) != after.has(consent)) {
+                        (after.has(consent) ? givenCounters : withdrawnCounters).get(consent).increment();
+                    }
+                }
+                putInEffect(open, after, given);
+                done.complete(Optional.of(after));
+            }
+
+            @Override
+            public void failed(Exception cause) {
+                done.fail(new SessionRefused(SessionRefused.Reason.STORAGE_FAILED,
+                        "the consent change could not be stored: " + cause.getMessage()));
+            }
+        });
+        if (!queued) {
+            return Future.failedFuture(new SessionRefused(SessionRefused.Reason.STORAGE_BUSY,
+                    "storage is busy; try again shortly"));
+        }
+        return done.future();
+    }
+
+    /** The consents given take effect, unless the session has ended meanwhile: a listener must not get it back. */
+    private void putInEffect(Open open, ShopperSession after, List<Consent> given) {
+        synchronized (open) {
+            if (byId.get(after.id()) == open) {
+                open.session = after;
+                for (Consent consent : given) {
+                    listeners.forEach(l -> l.consentGiven(after, consent));
+                }
+            }
+        }
+    }
+
+    /**
      * Ends the sessions idle for the inactivity timeout and notes which others were active since the last sweep.
      * Expired sessions leave the directory at once; the caller writes the result with {@link SessionTable}.
      * Called by one thread at a time.
@@ -265,10 +405,12 @@ public final class SessionRegistry implements SessionDirectory {
     }
 
     private void forget(Open open) {
-        if (byId.remove(open.session.id(), open)) {
-            byTokenHash.remove(HEX.formatHex(open.tokenHash), open);
-            admitted.decrementAndGet();
-            listeners.forEach(l -> l.ended(open.session.id()));
+        synchronized (open) {
+            if (byId.remove(open.session.id(), open)) {
+                byTokenHash.remove(HEX.formatHex(open.tokenHash), open);
+                admitted.decrementAndGet();
+                listeners.forEach(l -> l.ended(open.session.id()));
+            }
         }
     }
 

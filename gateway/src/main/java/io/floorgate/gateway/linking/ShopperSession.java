@@ -19,6 +19,21 @@ public record ShopperSession(String id, String appInstance, Optional<String> cus
                              boolean analyticsConsent, byte[] advertisingKey, Duration rotationPeriod,
                              long startedAtMs) {
 
+    public boolean has(Consent consent) {
+        return switch (consent) {
+            case LOCATION -> locationConsent;
+            case ANALYTICS -> analyticsConsent;
+        };
+    }
+
+    /** The same session with {@code consent} given or withdrawn. */
+    public ShopperSession with(Consent consent, boolean given) {
+        return new ShopperSession(id, appInstance, customerRef,
+                consent == Consent.LOCATION ? given : locationConsent,
+                consent == Consent.ANALYTICS ? given : analyticsConsent,
+                advertisingKey, rotationPeriod, startedAtMs);
+    }
+
     /** Never print the advertising key. */
     @Override
     public String toString() {

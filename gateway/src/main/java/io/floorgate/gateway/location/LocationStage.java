@@ -18,6 +18,7 @@ import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
 import io.floorgate.gateway.ingest.SightingListener;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
+import io.floorgate.gateway.linking.Consent;
 import io.floorgate.gateway.linking.SessionListener;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.linking.Touch;
@@ -32,6 +33,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,10 @@ import org.slf4j.LoggerFactory;
  * as a dropped batch; the parts of one report window (a receiver splits more than 1,024 sightings) are kept
  * together. So a stage that is behind takes every receiver's latest report in turn, and a flood from a few
  * receivers cannot keep the pickup zone's reports, or anyone else's, waiting behind it.
+ *
+ * <p>Consent: a shopper who withdraws location consent is let go at once, as at check-out: the open visit is closed,
+ * the location forgotten, occupancy published without them; the resolver no longer resolves their ids, so nothing
+ * of them is taken in again until they give consent again.
  */
 public final class LocationStage extends VerticleBase
         implements SightingListener, LocationQuery, SessionListener, TouchListener {
@@ -229,6 +235,11 @@ public final class LocationStage extends VerticleBase
     private void tick() {
         long now = clockMs.getAsLong();
         estimator.expire(now).forEach(locations::remove);
+        publishOccupancy(now);
+    }
+
+    /** On the stage context. */
+    private void publishOccupancy(long now) {
         Map<String, Integer> anonymous = new HashMap<>();
         for (Iterator<AnonymousCount> it = anonymousByReceiver.values().iterator(); it.hasNext(); ) {
             AnonymousCount c = it.next();
@@ -291,6 +302,27 @@ public final class LocationStage extends VerticleBase
             estimator.forget(sessionId, clockMs.getAsLong());
             locations.remove(sessionId);
         });
+    }
+
+    /**
+     * The shopper withdrew location consent (the resolver, subscribed before this stage, already resolves their ids to
+     * nothing): on the stage context, closes the open visit, forgets them and publishes occupancy without them; the
+     * future completes once that is done, so the withdrawal is committed after the visit's last write.
+     */
+    @Override
+    public Future<Void> consentWithdrawn(ShopperSession session, Consent consent) {
+        if (consent != Consent.LOCATION) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> letGo = Promise.promise();
+        context.runOnContext(v -> {
+            long now = clockMs.getAsLong();
+            estimator.forget(session.id(), now);
+            locations.remove(session.id());
+            publishOccupancy(now);
+            letGo.complete();
+        });
+        return letGo.future();
     }
 
     /**

@@ -12,6 +12,7 @@ import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.ingest.DeviceEventListener;
 import io.floorgate.gateway.ingest.DeviceHealth;
 import io.floorgate.gateway.ingest.Rejection;
+import io.floorgate.gateway.linking.Consent;
 import io.floorgate.gateway.linking.SessionDirectory;
 import io.floorgate.gateway.linking.SessionListener;
 import io.floorgate.gateway.linking.ShopperSession;
@@ -33,6 +34,7 @@ import io.floorgate.proto.v1.StoreSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,5 +194,22 @@ public final class SummaryStage extends VerticleBase
     @Override
     public void ended(String sessionId) {
         context.runOnContext(v -> windows.ended(sessionId));
+    }
+
+    /**
+     * The shopper withdrew analytics consent: on the stage context, the window in progress drops their record; the
+     * future completes once it has, so no summary written after the withdrawal is answered holds them.
+     */
+    @Override
+    public Future<Void> consentWithdrawn(ShopperSession session, Consent consent) {
+        if (consent != Consent.ANALYTICS) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> dropped = Promise.promise();
+        context.runOnContext(v -> {
+            windows.analyticsWithdrawn(session.id());
+            dropped.complete();
+        });
+        return dropped.future();
     }
 }

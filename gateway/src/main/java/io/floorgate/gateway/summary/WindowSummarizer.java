@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * <p>Fed with what the stages tell their listeners and what their query interfaces answer, never their maps.
  *
  * <p>Consent: per-shopper records only for sessions with analytics consent (and dwell only for those also located,
- * which needs location consent); everyone else counts in the anonymous aggregates only.
+ * which needs location consent); everyone else counts in the anonymous aggregates only. Consent is read as it is
+ * when a thing happens, and a shopper who withdraws analytics consent leaves the window in progress at once
+ * ({@link #analyticsWithdrawn}): no summary closed after that holds a record of theirs.
  *
  * <p>Service-level split of the feedback: "the visit" of a feedback is the shopper session whose kiosk session it
  * was given in (the linking stage attributes feedback only for shoppers with analytics consent). The visit had a
@@ -210,6 +212,15 @@ final class WindowSummarizer {
 
     void ended(String sessionId) {
         breachedSessions.remove(sessionId);
+    }
+
+    /**
+     * Drops the shopper's record from the window in progress, and their open visit, which would put a record back at
+     * the window's end. What they did still counts in the anonymous aggregates, as anyone's does.
+     */
+    void analyticsWithdrawn(String sessionId) {
+        window.shoppers.remove(sessionId);
+        openVisits.remove(sessionId);
     }
 
     /** The summaries of every window that has closed by {@code nowMs}, oldest first; usually none or one. */

@@ -219,6 +219,24 @@ class WindowSummarizerTest {
     }
 
     @Test
+    void closeUntil_whenAShopperWithdrawsAnalyticsMidWindow_thenTheWindowHasNoRecordOfThem_butTheAggregatesCountThem() {
+        summarizer.entered(new ZoneEntry("s-yes", "floor", T0 + 1_000));
+        summarizer.touched(touch("s-yes", TouchKind.KIOSK_SCAN, 1));
+        sessions.start(session("s-yes", Optional.of("cust-1"), false));
+        summarizer.analyticsWithdrawn("s-yes");
+        summarizer.touched(touch("s-yes", TouchKind.PRODUCT_LOOKUP, 2));
+
+        StoreSummary inProgress = summarizer.closeUntil(T0 + WINDOW_MS).get(0);
+        summarizer.exited(new ZoneExit("s-yes", "floor", T0 + 1_000, T0 + WINDOW_MS + 2_000));
+        StoreSummary next = summarizer.closeUntil(T0 + 2 * WINDOW_MS).get(0);
+
+        assertThat(inProgress.getShoppersList()).as("not even for the visit still open").isEmpty();
+        assertThat(next.getShoppersList()).isEmpty();
+        assertThat(inProgress.getZones(0).getEntries()).isEqualTo(1);
+        assertThat(next.getZones(0).getDwellP50S()).isEqualTo(11.0);
+    }
+
+    @Test
     void closeUntil_whenAVisitSpansTwoWindows_thenEachWindowGetsItsOwnPartOfTheDwell() {
         summarizer.entered(new ZoneEntry("s-yes", "floor", T0 + 6_000));
         StoreSummary first = summarizer.closeUntil(T0 + WINDOW_MS).get(0);
