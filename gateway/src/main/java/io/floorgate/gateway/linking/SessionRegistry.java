@@ -20,7 +20,10 @@ import java.util.function.Supplier;
 
 import io.floorgate.config.Sessions;
 import io.floorgate.gateway.store.CommitListener;
+import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
+import io.floorgate.gateway.store.SealedColumn;
+import io.floorgate.gateway.store.Sealer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,6 +82,7 @@ public final class SessionRegistry implements SessionDirectory {
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final int maxOpen;
     private final GroupCommitter committer;
+    private final Sealer sealer;
     private final Supplier<Sessions> settings;
     private final LongSupplier clock;
     private final Counter refusedAtLimit;
@@ -86,19 +90,21 @@ public final class SessionRegistry implements SessionDirectory {
     private final Counter expired;
 
     /**
+     * @param sealer   seals the advertising key in the session's row (the database's {@link Database#sealer})
      * @param settings the sessions section of the configuration in force (it may be reloaded)
      * @param clock    epoch milliseconds
      */
-    public SessionRegistry(GroupCommitter committer, Supplier<Sessions> settings, LongSupplier clock,
+    public SessionRegistry(GroupCommitter committer, Sealer sealer, Supplier<Sessions> settings, LongSupplier clock,
                            MeterRegistry metrics) {
-        this(MAX_OPEN_SESSIONS, committer, settings, clock, metrics);
+        this(MAX_OPEN_SESSIONS, committer, sealer, settings, clock, metrics);
     }
 
     /** @param maxOpen the bound on open sessions; tests reach a small one without opening thousands */
-    SessionRegistry(int maxOpen, GroupCommitter committer, Supplier<Sessions> settings, LongSupplier clock,
-                    MeterRegistry metrics) {
+    SessionRegistry(int maxOpen, GroupCommitter committer, Sealer sealer, Supplier<Sessions> settings,
+                    LongSupplier clock, MeterRegistry metrics) {
         this.maxOpen = maxOpen;
         this.committer = committer;
+        this.sealer = sealer;
         this.settings = settings;
         this.clock = clock;
         Gauge.builder("floorgate.sessions.open", byId, Map::size).description("Shopper sessions open now")
@@ -139,7 +145,9 @@ public final class SessionRegistry implements SessionDirectory {
                 request.customerRef(), request.locationConsent(), request.analyticsConsent(),
                 randomBytes(ADVERTISING_KEY_BYTES), settings.get().rotationPeriod(), clock.getAsLong());
         Promise<CheckIn> done = Promise.promise();
-        boolean queued = committer.offer(new SessionStartRow(session, tokenHash), Vertx.currentContext(),
+        boolean queued = committer.offer(new SessionStartRow(session, tokenHash,
+                        sealer.seal(SealedColumn.ADVERTISING_KEY, session.id(), session.advertisingKey())),
+                Vertx.currentContext(),
                 new CommitListener() {
                     @Override
                     public void committed() {

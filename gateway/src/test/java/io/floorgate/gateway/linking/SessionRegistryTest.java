@@ -45,7 +45,7 @@ class SessionRegistryTest {
     void open() throws Exception {
         database = Database.open(dataDir);
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
-        registry = new SessionRegistry(BOUND, committer,
+        registry = new SessionRegistry(BOUND, committer, database.sealer(),
                 () -> new Sessions(TIMEOUT, Duration.ofSeconds(60), Optional.empty()), clock::get,
                 new SimpleMeterRegistry());
         registry.subscribe(new SessionListener() {
@@ -142,7 +142,7 @@ class SessionRegistryTest {
     @Test
     void restore_thenTheOpenSessionsAuthenticateWithTheirTokensAndKeepTheirKeys() throws Exception {
         CheckIn checkIn = await(registry.checkIn(REQUEST));
-        SessionRegistry afterRestart = new SessionRegistry(committer,
+        SessionRegistry afterRestart = new SessionRegistry(committer, database.sealer(),
                 () -> new Sessions(TIMEOUT, Duration.ofSeconds(15), Optional.empty()), clock::get,
                 new SimpleMeterRegistry());
 
