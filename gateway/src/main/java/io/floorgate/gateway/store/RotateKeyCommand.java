@@ -44,7 +44,8 @@ public final class RotateKeyCommand implements Callable<Integer> {
         this(System.getenv(), System.out, System.err);
     }
 
-    RotateKeyCommand(Map<String, String> env, PrintStream out, PrintStream err) {
+    /** @param env the environment the keys may come from; a map in tests */
+    public RotateKeyCommand(Map<String, String> env, PrintStream out, PrintStream err) {
         this.env = env;
         this.out = out;
         this.err = err;
