@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Optional;
 
 import org.h2.api.ErrorCode;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
