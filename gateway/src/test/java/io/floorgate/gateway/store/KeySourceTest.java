@@ -1,6 +1,7 @@
 package io.floorgate.gateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -56,6 +58,30 @@ class KeySourceTest {
     void gatewayKey_whenNothingGivesOne_thenIsEmpty() throws Exception {
         assertThat(new KeySource(Map.of()).gatewayKey(Optional.empty())).isEmpty();
         assertThat(new KeySource(Map.of()).anyGiven(Optional.empty())).isFalse();
+    }
+
+    @Test
+    void gatewayKey_whenTheKeyFileIsOpenToItsGroup_thenIsRefusedSayingChmod600() throws Exception {
+        Path file = dir.resolve("db.key");
+        NewKeyCommand.write(file, new SecureRandom());
+        Assumptions.assumeTrue(Files.getFileStore(file).supportsFileAttributeView("posix"),
+                "file permissions need a POSIX file system");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+
+        assertThatThrownBy(() -> new KeySource(Map.of()).gatewayKey(Optional.of(file)))
+                .isInstanceOf(KeyRefused.class).hasMessageContaining("(rw-r-----)", "chmod 600 " + file);
+    }
+
+    @Test
+    void anyGiven_whenOnlyTheEnvironmentHasAKey_thenIsTrue() {
+        assertThat(new KeySource(Map.of(KeySource.ENV, ENV_KEY)).anyGiven(Optional.empty())).isTrue();
+    }
+
+    @Test
+    void databaseKey_ofExactlyTheMinimumLength_thenIsAKey() throws Exception {
+        assertThat(DatabaseKey.of("k".repeat(DatabaseKey.MIN_LENGTH), "the test").source()).isEqualTo("the test");
+        assertThatThrownBy(() -> DatabaseKey.of("k".repeat(DatabaseKey.MIN_LENGTH - 1), "the test"))
+                .isInstanceOf(KeyRefused.class);
     }
 
     @Test
