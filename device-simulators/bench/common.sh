@@ -21,3 +21,8 @@ heap_mb() { # pid: heap used after a full GC, MB
   # "garbage-first heap   total 262144K, used 51234K": the used figure, in MB
   jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v / 1024; exit } }'
 }
+
+# A gateway's database key (docs/encryption.md), readable by its owner only: the gateway refuses any other.
+db_key() { # file
+  (umask 077 && head -c 32 /dev/urandom | base64 > "$1")
+}

@@ -165,8 +165,9 @@ for i in $(seq -w 1 "$STORES"); do
   mqtt=$(free_port)
   http=$(free_port)
   # shellcheck disable=SC2086
+  db_key "$WORK/$store.key"
   java $GATEWAY_JVM_OPTS -jar "$GATEWAY_JAR" --config "$WORK/$store.yaml" --data-dir "$WORK/$store-data" \
-    --mqtt-port "$mqtt" --http-port "$http" > "$WORK/$store.log" 2>&1 &
+    --db-key-file "$WORK/$store.key" --mqtt-port "$mqtt" --http-port "$http" > "$WORK/$store.log" 2>&1 &
   PIDS+=("$!")
   HTTP_PORTS+=("$http")
 done

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Ingest benchmark: the gateway against Mosquitto as a pass-through baseline, then the gateway's heap
-# per 1,000 connected devices. Not a test: it prints a table. About five minutes on two cores.
+# per 1,000 connected devices, then what encryption at rest costs: QoS 1 at the highest rate with the
+# database in clear and encrypted, alternately, ROUNDS times each. Not a test: it prints tables. About
+# seven minutes on two cores. The gateway runs encrypted (a store's default) except in the clear rounds.
 #
 #   device-simulators/bench/ingest.sh            # build first, then measure
 #   SKIP_BUILD=1 device-simulators/bench/ingest.sh
+#   SKIP_BUILD=1 SECTIONS=encryption device-simulators/bench/ingest.sh   # the encryption rounds only
 #
-# Knobs (environment): DURATION (20s), WARMUP (5s), CONNECTIONS (8), PAYLOAD (100), FIXED_RATE (20000).
+# Knobs (environment): DURATION (20s), WARMUP (5s), CONNECTIONS (8), PAYLOAD (100), FIXED_RATE (20000),
+# ROUNDS (3), SECTIONS (all | encryption).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,6 +22,8 @@ WARMUP=${WARMUP:-5s}
 CONNECTIONS=${CONNECTIONS:-8}
 PAYLOAD=${PAYLOAD:-100}
 FIXED_RATE=${FIXED_RATE:-20000}
+ROUNDS=${ROUNDS:-3}
+SECTIONS=${SECTIONS:-all}
 WORK=$(mktemp -d -t floorgate-bench.XXXXXX)
 PIDS=()
 
@@ -74,6 +80,36 @@ fi
 MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 
 sim gen-store --devices 2000 --out "$WORK/store-2000.yaml" >/dev/null
+db_key "$WORK/db.key"
+
+start_gateway() { # config [clear]: a fresh database, encrypted unless "clear"
+  GW_MQTT=$(free_port)
+  GW_HTTP=$(free_port)
+  rm -rf "$WORK/gw-data"
+  local at_rest=(--db-key-file "$WORK/db.key")
+  [[ ${2:-} == clear ]] && at_rest=(--unencrypted)
+  # shellcheck disable=SC2086
+  java $GATEWAY_JVM_OPTS -jar "$GATEWAY_JAR" --config "$1" --data-dir "$WORK/gw-data" "${at_rest[@]}" \
+    --mqtt-port "$GW_MQTT" --http-port "$GW_HTTP" > "$WORK/gateway.log" 2>&1 &
+  GW_PID=$!
+  PIDS+=("$GW_PID")
+  wait_http "http://127.0.0.1:$GW_HTTP/health/ready" 60
+}
+
+stop_gateway() {
+  kill "$GW_PID" 2>/dev/null || true
+  wait "$GW_PID" 2>/dev/null || true
+}
+
+load() { # broker-uri, qos, rate, extra args...
+  local broker=$1 qos=$2 rate=$3
+  shift 3
+  sim load --broker "$broker" --config "$WORK/store-2000.yaml" --connections "$CONNECTIONS" --qos "$qos" \
+    --payload-bytes "$PAYLOAD" --duration "$DURATION" --warmup "$WARMUP" --rate "$rate" --json "$@"
+}
+
+# The baseline against Mosquitto and the heap (left out with SECTIONS=encryption); not indented, for its here-documents.
+if [[ $SECTIONS == all ]]; then
 sim gen-store --devices 10000 --out "$WORK/store-10000.yaml" >/dev/null
 
 echo "== starting mosquitto"
@@ -91,32 +127,8 @@ MQ_PID=$!
 PIDS+=("$MQ_PID")
 wait_port "$MQ_PORT"
 
-start_gateway() { # config
-  GW_MQTT=$(free_port)
-  GW_HTTP=$(free_port)
-  rm -rf "$WORK/gw-data"
-  # shellcheck disable=SC2086
-  java $GATEWAY_JVM_OPTS -jar "$GATEWAY_JAR" --config "$1" --data-dir "$WORK/gw-data" --mqtt-port "$GW_MQTT" --http-port "$GW_HTTP" \
-    > "$WORK/gateway.log" 2>&1 &
-  GW_PID=$!
-  PIDS+=("$GW_PID")
-  wait_http "http://127.0.0.1:$GW_HTTP/health/ready" 60
-}
-
-stop_gateway() {
-  kill "$GW_PID" 2>/dev/null || true
-  wait "$GW_PID" 2>/dev/null || true
-}
-
 echo "== starting the gateway"
 start_gateway "$WORK/store-2000.yaml"
-
-load() { # broker-uri, qos, rate, extra args...
-  local broker=$1 qos=$2 rate=$3
-  shift 3
-  sim load --broker "$broker" --config "$WORK/store-2000.yaml" --connections "$CONNECTIONS" --qos "$qos" \
-    --payload-bytes "$PAYLOAD" --duration "$DURATION" --warmup "$WARMUP" --rate "$rate" --json "$@"
-}
 
 ROWS=()
 scenario() { # name, qos, rate
@@ -190,3 +202,33 @@ printf '%-28s %10s %10s %15s %7s %10s %10s %15s %7s %7s\n' "scenario ($CONNECTIO
 printf '%s\n' "${ROWS[@]}"
 echo
 printf '%s\n' "${HEAP[@]}"
+fi
+
+# What encryption at rest costs: QoS 1 taps at the highest rate, a fresh database each round, in clear and encrypted
+# alternately, so that whatever else the machine does falls on both alike.
+: > "$WORK/at-rest.jsonl"
+for round in $(seq "$ROUNDS"); do
+  for at_rest in clear encrypted; do
+    echo "== encryption at rest: round $round, $at_rest"
+    start_gateway "$WORK/store-2000.yaml" "$at_rest"
+    t0=$(date +%s.%N); c0=$(cpu_ticks "$GW_PID")
+    gw=$(load "tcp://127.0.0.1:$GW_MQTT" 1 0 --count-metrics "http://127.0.0.1:$GW_HTTP/metrics")
+    gw_cpu=$(cpu_percent "$GW_PID" "$c0" "$t0")
+    stop_gateway
+    python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.update(round=int(sys.argv[2]), atRest=sys.argv[3], cpu=int(sys.argv[4])); print(json.dumps(r))' \
+      "$gw" "$round" "$at_rest" "$gw_cpu" >> "$WORK/at-rest.jsonl"
+  done
+done
+
+echo
+python3 - "$WORK/at-rest.jsonl" "$CONNECTIONS" "$PAYLOAD" <<'PY'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+print(f"encryption at rest: QoS 1 taps, max rate ({sys.argv[2]} conn, {sys.argv[3]} B), a fresh database per round")
+print(f"{'round':>5} {'database':<10} {'sent/s':>10} {'acked/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'gw cpu':>7}")
+for r in rows:
+    print(f"{r['round']:>5} {r['atRest']:<10} {r['sentPerS']:>10,.0f} {r['ackedPerS']:>10,.0f} {r['p50Ms']:>8.2f} {r['p99Ms']:>8.2f} {r['cpu']:>6}%")
+mean = {m: statistics.mean(r['ackedPerS'] for r in rows if r['atRest'] == m) for m in ('clear', 'encrypted')}
+print(f"mean acked/s: clear {mean['clear']:,.0f}, encrypted {mean['encrypted']:,.0f}"
+      f" -> encrypted/clear {mean['encrypted'] / mean['clear']:.2f}")
+PY

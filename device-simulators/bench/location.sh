@@ -109,9 +109,10 @@ sim gen-store --devices "$DEVICES" --system-client-token "$TOKEN" --out "$WORK/s
 GW_MQTT=$(free_port)
 GW_HTTP=$(free_port)
 echo "== starting the gateway ($DEVICES devices, $GATEWAY_JVM_OPTS)"
+db_key "$WORK/db.key"
 # shellcheck disable=SC2086
 java $GATEWAY_JVM_OPTS -jar "$GATEWAY_JAR" --config "$WORK/store.yaml" --data-dir "$WORK/gw-data" \
-  --mqtt-port "$GW_MQTT" --http-port "$GW_HTTP" > "$WORK/gateway.log" 2>&1 &
+  --db-key-file "$WORK/db.key" --mqtt-port "$GW_MQTT" --http-port "$GW_HTTP" > "$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 wait_http "http://127.0.0.1:$GW_HTTP/health/ready" 60
 HEAP_IDLE=$(heap_mb "$GW_PID")

@@ -93,9 +93,10 @@ start_receiver() { # output file
 start_gateway() { # config
   GW_MQTT=$(free_port)
   GW_HTTP=$(free_port)
+  # In clear: `sim upstream-bench fill` writes the backlog straight into this database, which it opens without a key.
   # shellcheck disable=SC2086
-  java $GATEWAY_JVM_OPTS -jar "$GATEWAY_JAR" --config "$1" --data-dir "$WORK/gw-data" --mqtt-port "$GW_MQTT" \
-    --http-port "$GW_HTTP" >> "$WORK/gateway.log" 2>&1 &
+  java $GATEWAY_JVM_OPTS -jar "$GATEWAY_JAR" --config "$1" --data-dir "$WORK/gw-data" --unencrypted \
+    --mqtt-port "$GW_MQTT" --http-port "$GW_HTTP" >> "$WORK/gateway.log" 2>&1 &
   GW_PID=$!
   PIDS+=("$GW_PID")
   wait_http "http://127.0.0.1:$GW_HTTP/health/ready" 60

@@ -108,8 +108,8 @@ public final class Gateway {
         this.config = new AtomicReference<>(settings.config());
         this.wayfinder = new ZoneGraphWayfinder(settings.config());
         this.pseudonyms = new Pseudonyms(settings.config().upstream().hashKey());
-        this.storage = new Storage(vertx, settings.dataDir(), settings.config().ingest(), settings.fsyncOnCommit(),
-                metrics);
+        this.storage = new Storage(vertx, settings.dataDir(), settings.databaseKey(), settings.config().ingest(),
+                settings.fsyncOnCommit(), metrics);
     }
 
     /** Starts a gateway with the store's own configuration and no file to watch. */
@@ -143,8 +143,8 @@ public final class Gateway {
         location = new LocationStage(resolver, storage.committer(), store, System::currentTimeMillis, metrics);
         // By entry: a visit still open after the whole retention period is as stale as a closed one.
         retention.register("zone_visit", "entered_at", () -> config.get().retention().zoneVisits());
-        sessions = new SessionRegistry(storage.committer(), () -> config.get().sessions(), System::currentTimeMillis,
-                metrics);
+        sessions = new SessionRegistry(storage.committer(), storage.database().sealer(), () -> config.get().sessions(),
+                System::currentTimeMillis, metrics);
         retention.register("shopper_session", "ended_at", () -> config.get().retention().sessions());
         LiveEvents liveEvents = new LiveEvents(pseudonyms);
         pickup = new PickupStage(storage.committer(), config::get, sessions, System::currentTimeMillis, metrics,

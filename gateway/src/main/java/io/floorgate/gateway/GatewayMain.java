@@ -1,6 +1,8 @@
 package io.floorgate.gateway;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -11,6 +13,11 @@ import io.floorgate.config.Listeners;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.StoreConfigLoader;
 import io.floorgate.gateway.staff.HashPasswordCommand;
+import io.floorgate.gateway.store.DatabaseKey;
+import io.floorgate.gateway.store.KeyRefused;
+import io.floorgate.gateway.store.KeySource;
+import io.floorgate.gateway.store.NewKeyCommand;
+import io.floorgate.gateway.store.RotateKeyCommand;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +27,22 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar floorgate-gateway.jar}: runs one store's gateway until SIGTERM or Ctrl-C; {@code ... hash-password}
- * makes a staff account's password hash instead.
+ * makes a staff account's password hash instead, {@code new-key} and {@code rotate-key} make and change the database
+ * key (docs/encryption.md).
+ *
+ * <p>The database is encrypted at rest with a key from {@link KeySource}; without one the gateway refuses to start
+ * unless {@code --unencrypted} says that a database in clear is meant (tests, benchmarks, a demo's old data).
  */
 @Command(name = "floorgate-gateway", mixinStandardHelpOptions = true,
-        description = "Runs the Floorgate in-store gateway.", subcommands = HashPasswordCommand.class)
+        description = "Runs the Floorgate in-store gateway.",
+        subcommands = {HashPasswordCommand.class, NewKeyCommand.class, RotateKeyCommand.class})
 public final class GatewayMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
     private static final int EXIT_BAD_CONFIG = 2;
     private static final int EXIT_START_FAILED = 3;
+    /** No key, a key that cannot be used, or one that does not open the database: nothing was opened or changed. */
+    static final int EXIT_DATABASE_KEY = 4;
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
     @Option(names = "--config", description = "Store configuration YAML; default: the built-in demo store.")
@@ -46,6 +60,28 @@ public final class GatewayMain implements Callable<Integer> {
     @Option(names = "--fsync", description = "fsync every committed batch: survives a power cut, at a cost per batch.")
     private boolean fsync;
 
+    @Option(names = "--db-key-file", description = {"File holding the database key (readable by its owner only)."
+            + " Without it: the environment variable " + KeySource.ENV + ", else the systemd credential "
+            + KeySource.CREDENTIAL + "."})
+    private Path keyFile;
+
+    @Option(names = "--unencrypted", description = "Runs with the database in clear, without a key: for tests and"
+            + " benchmarks, never for a store's shoppers' data.")
+    private boolean unencrypted;
+
+    private final Map<String, String> env;
+    private final PrintStream err;
+
+    public GatewayMain() {
+        this(System.getenv(), System.err);
+    }
+
+    /** @param env the environment the key may come from; a map in tests */
+    GatewayMain(Map<String, String> env, PrintStream err) {
+        this.env = env;
+        this.err = err;
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new GatewayMain()).execute(args));
     }
@@ -56,8 +92,15 @@ public final class GatewayMain implements Callable<Integer> {
         try {
             config = configFile == null ? StoreConfigLoader.loadDemo() : StoreConfigLoader.load(configFile);
         } catch (ConfigException e) {
-            System.err.println(e.getMessage());
+            err.println(e.getMessage());
             return EXIT_BAD_CONFIG;
+        }
+        Optional<DatabaseKey> key;
+        try {
+            key = databaseKey();
+        } catch (KeyRefused e) {
+            err.println("Not started: " + e.getMessage());
+            return EXIT_DATABASE_KEY;
         }
         Listeners l = config.listeners();
         config = config.withListeners(l.withPorts(mqttPort != null ? mqttPort : l.mqttPort(),
@@ -66,11 +109,16 @@ public final class GatewayMain implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         Gateway gateway;
         try {
-            gateway = Gateway.start(vertx, new GatewaySettings(config, Optional.ofNullable(configFile), dataDir, fsync))
-                    .toCompletionStage().toCompletableFuture().get();
+            gateway = Gateway.start(vertx, new GatewaySettings(config, Optional.ofNullable(configFile), dataDir, fsync)
+                    .withDatabaseKey(key)).toCompletionStage().toCompletableFuture().get();
         } catch (Exception e) {
-            LOG.error("Gateway did not start: {}", e.getCause() != null ? e.getCause().toString() : e.toString());
             vertx.close();
+            Optional<KeyRefused> refused = causeOf(e, KeyRefused.class);
+            if (refused.isPresent()) {
+                err.println("Not started: " + refused.get().getMessage());
+                return EXIT_DATABASE_KEY;
+            }
+            LOG.error("Gateway did not start: {}", e.getCause() != null ? e.getCause().toString() : e.toString());
             return EXIT_START_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -86,5 +134,36 @@ public final class GatewayMain implements Callable<Integer> {
         }, "floorgate-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    private Optional<DatabaseKey> databaseKey() throws KeyRefused {
+        KeySource source = new KeySource(env);
+        if (unencrypted) {
+            if (source.anyGiven(Optional.ofNullable(keyFile))) {
+                throw new KeyRefused("--unencrypted was given together with a database key (--db-key-file, "
+                        + KeySource.ENV + " or the credential " + KeySource.CREDENTIAL + "): give one or the other");
+            }
+            LOG.warn("--unencrypted: the database in {} is in clear; anyone who copies it reads shoppers' data",
+                    dataDir.toAbsolutePath());
+            return Optional.empty();
+        }
+        Optional<DatabaseKey> key = source.gatewayKey(Optional.ofNullable(keyFile));
+        if (key.isEmpty()) {
+            throw new KeyRefused("no database key. The database is encrypted at rest with a key kept outside the data"
+                    + " directory: give it with --db-key-file FILE (make one with: floorgate-gateway new-key --out"
+                    + " FILE), the environment variable " + KeySource.ENV + " or the systemd credential "
+                    + KeySource.CREDENTIAL + "; or run in clear with --unencrypted (tests and benchmarks only)");
+        }
+        LOG.info("Database encrypted at rest, key from {}", key.get().source());
+        return key;
+    }
+
+    private static <T extends Throwable> Optional<T> causeOf(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return Optional.of(type.cast(t));
+            }
+        }
+        return Optional.empty();
     }
 }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.store.DatabaseKey;
 import io.floorgate.gateway.upstream.Forwarder;
 
 /**
@@ -21,9 +22,13 @@ import io.floorgate.gateway.upstream.Forwarder;
  *                      across a timeout; the other stages read the system clock
  * @param uplinkBacklogAlertAfter how long the uplink may be down with rows waiting before the uplink backlog
  *                      alert: {@link Forwarder#BACKLOG_ALARM_AFTER}, shorter in tests
+ * @param databaseKey   the key the database is encrypted with at rest; empty: in clear. {@code GatewayMain} refuses
+ *                      to run a store without one unless told {@code --unencrypted}; the settings made in code (tests)
+ *                      run in clear unless given one
  */
 public record GatewaySettings(StoreConfig config, Optional<Path> configFile, Path dataDir, boolean fsyncOnCommit,
-                              LongSupplier staffClock, Duration uplinkBacklogAlertAfter) {
+                              LongSupplier staffClock, Duration uplinkBacklogAlertAfter,
+                              Optional<DatabaseKey> databaseKey) {
 
     /** On the system clock. */
     public GatewaySettings(StoreConfig config, Optional<Path> configFile, Path dataDir, boolean fsyncOnCommit) {
@@ -32,11 +37,15 @@ public record GatewaySettings(StoreConfig config, Optional<Path> configFile, Pat
 
     public GatewaySettings(StoreConfig config, Optional<Path> configFile, Path dataDir, boolean fsyncOnCommit,
                            LongSupplier staffClock) {
-        this(config, configFile, dataDir, fsyncOnCommit, staffClock, Forwarder.BACKLOG_ALARM_AFTER);
+        this(config, configFile, dataDir, fsyncOnCommit, staffClock, Forwarder.BACKLOG_ALARM_AFTER, Optional.empty());
     }
 
     public GatewaySettings withUplinkBacklogAlertAfter(Duration after) {
-        return new GatewaySettings(config, configFile, dataDir, fsyncOnCommit, staffClock, after);
+        return new GatewaySettings(config, configFile, dataDir, fsyncOnCommit, staffClock, after, databaseKey);
+    }
+
+    public GatewaySettings withDatabaseKey(Optional<DatabaseKey> key) {
+        return new GatewaySettings(config, configFile, dataDir, fsyncOnCommit, staffClock, uplinkBacklogAlertAfter, key);
     }
 
     public static GatewaySettings of(StoreConfig config, Path dataDir) {

@@ -105,8 +105,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("gateway ready.%n  ops page: http://localhost:%d/ops/%n"
                             + "            sign in as associate / demo-only-associate, manager / demo-only-manager"
                             + " or admin / demo-only-admin%n  metrics:  %s%n  health:   http://localhost:%d/health/ready%n"
-                            + "  MQTT:     tcp://localhost:%d%n  data:     %s%n  upstream: %s%n  stop:     Ctrl-C%n",
-                    httpPort, metrics, httpPort, mqttPort, dataDir.toAbsolutePath(), upstream == null
+                            + "  MQTT:     tcp://localhost:%d%n  data:     %s, %s%n  upstream: %s%n  stop:     Ctrl-C%n",
+                    httpPort, metrics, httpPort, mqttPort, dataDir.toAbsolutePath(), gateway.atRest(), upstream == null
                             ? "none: summaries wait in the outbox; add --upstream tcp://localhost:1884 with any MQTT"
                             + " broker there (e.g. mosquitto -p 1884) to see them go up"
                             : upstream + ", a summary every " + DemoStoreFile.SUMMARY_WINDOW);

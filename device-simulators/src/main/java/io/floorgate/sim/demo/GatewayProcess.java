@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,14 +33,24 @@ final class GatewayProcess implements AutoCloseable {
      */
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
+    /**
+     * The demo's database key, beside its data: a demo keeps working from one command, and its data is encrypted at
+     * rest like a store's. A store keeps its key elsewhere (docs/encryption.md).
+     */
+    static final String DEMO_KEY_FILE = "demo-db.key";
+    private static final String DATABASE_FILE = "floorgate.mv.db";
+    private static final long NEW_KEY_TIMEOUT_S = 60;
+
     private final Process process;
     private final Path log;
     private final URI readyUrl;
+    private final String atRest;
 
-    private GatewayProcess(Process process, Path log, URI readyUrl) {
+    private GatewayProcess(Process process, Path log, URI readyUrl, String atRest) {
         this.process = process;
         this.log = log;
         this.readyUrl = readyUrl;
+        this.atRest = atRest;
     }
 
     /** Starts the jar; fails at once, saying which, when a port is already taken. */
@@ -61,8 +72,41 @@ final class GatewayProcess implements AutoCloseable {
         command.addAll(List.of(java, GC_PAUSE_GOAL, "-jar", jar.toString(), "--data-dir", dataDir.toString(),
                 "--mqtt-port", Integer.toString(mqttPort), "--http-port", Integer.toString(httpPort)));
         config.ifPresent(file -> command.addAll(List.of("--config", file.toString())));
+        Path key = dataDir.resolve(DEMO_KEY_FILE);
+        String atRest;
+        if (!Files.exists(key) && Files.exists(dataDir.resolve(DATABASE_FILE))) {
+            // A demo database from before encryption at rest: it plays on as it is rather than being refused.
+            command.add("--unencrypted");
+            atRest = "in clear (made before encryption at rest; delete " + dataDir + " to start encrypted)";
+        } else {
+            if (!Files.exists(key)) {
+                newKey(java, jar, key);
+            }
+            command.addAll(List.of("--db-key-file", key.toString()));
+            atRest = "encrypted at rest, the demo's key in " + key;
+        }
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new GatewayProcess(process, log, URI.create("http://localhost:" + httpPort + "/health/ready"));
+        return new GatewayProcess(process, log, URI.create("http://localhost:" + httpPort + "/health/ready"), atRest);
+    }
+
+    /** The gateway's own {@code new-key}: the key file is created readable by its owner only. */
+    private static void newKey(String java, Path jar, Path key) throws IOException {
+        Process newKey = new ProcessBuilder(java, "-jar", jar.toString(), "new-key", "--out", key.toString())
+                .redirectErrorStream(true).start();
+        try {
+            String output = new String(newKey.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!newKey.waitFor(NEW_KEY_TIMEOUT_S, TimeUnit.SECONDS) || newKey.exitValue() != 0) {
+                throw new IllegalStateException("the gateway could not make the demo's database key: " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making the demo's database key", e);
+        }
+    }
+
+    /** How the demo's data is kept at rest, for the demo's banner. */
+    String atRest() {
+        return atRest;
     }
 
     private static void requireFree(int port, String what) {
@@ -80,7 +124,8 @@ final class GatewayProcess implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the gateway exited with code " + process.exitValue() + "; see " + log);
+                throw new IllegalStateException("the gateway exited with code " + process.exitValue() + "; see " + log
+                        + lastLine());
             }
             try {
                 HttpResponse<Void> r = http.send(HttpRequest.newBuilder(readyUrl).timeout(Duration.ofSeconds(2)).build(),
@@ -94,6 +139,16 @@ final class GatewayProcess implements AutoCloseable {
             Thread.sleep(POLL.toMillis());
         }
         throw new IllegalStateException("the gateway was not ready within " + READY_TIMEOUT.toSeconds() + " s; see " + log);
+    }
+
+    /** The log's last line (a refused start says why there), or nothing. */
+    private String lastLine() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     long pid() {

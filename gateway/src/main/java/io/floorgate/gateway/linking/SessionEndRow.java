@@ -6,10 +6,14 @@ import java.sql.SQLException;
 import io.floorgate.gateway.store.Rows;
 import io.floorgate.gateway.store.StoreWrite;
 
-/** Ends a session's row; a row that has ended already keeps its first end. */
+/**
+ * Ends a session's row; a row that has ended already keeps its first end. The advertising key goes: only open sessions
+ * are restored, so nothing would read it again.
+ */
 record SessionEndRow(String sessionId, long lastActiveMs, long endedAtMs, EndReason reason) implements StoreWrite {
 
-    static final String SQL = "UPDATE shopper_session SET last_active_at = ?, ended_at = ?, end_reason = ?"
+    static final String SQL = "UPDATE shopper_session SET last_active_at = ?, ended_at = ?, end_reason = ?,"
+            + " advertising_key = NULL"
             + " WHERE id = ? AND ended_at IS NULL";
 
     @Override

@@ -21,7 +21,10 @@ import java.util.function.Supplier;
 
 import io.floorgate.config.Sessions;
 import io.floorgate.gateway.store.CommitListener;
+import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
+import io.floorgate.gateway.store.SealedColumn;
+import io.floorgate.gateway.store.Sealer;
 import io.floorgate.gateway.store.StoreWrite;
 import io.floorgate.gateway.store.ZoneVisitsAnonymized;
 import io.floorgate.gateway.store.ZoneVisitsDeleted;
@@ -95,6 +98,7 @@ public final class SessionRegistry implements SessionDirectory {
     private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
     private final int maxOpen;
     private final GroupCommitter committer;
+    private final Sealer sealer;
     private final Supplier<Sessions> settings;
     private final LongSupplier clock;
     private final Counter refusedAtLimit;
@@ -104,19 +108,21 @@ public final class SessionRegistry implements SessionDirectory {
     private final Map<Consent, Counter> givenCounters = new EnumMap<>(Consent.class);
 
     /**
+     * @param sealer   seals the advertising key in the session's row (the database's {@link Database#sealer})
      * @param settings the sessions section of the configuration in force (it may be reloaded)
      * @param clock    epoch milliseconds
      */
-    public SessionRegistry(GroupCommitter committer, Supplier<Sessions> settings, LongSupplier clock,
+    public SessionRegistry(GroupCommitter committer, Sealer sealer, Supplier<Sessions> settings, LongSupplier clock,
                            MeterRegistry metrics) {
-        this(MAX_OPEN_SESSIONS, committer, settings, clock, metrics);
+        this(MAX_OPEN_SESSIONS, committer, sealer, settings, clock, metrics);
     }
 
     /** @param maxOpen the bound on open sessions; tests reach a small one without opening thousands */
-    SessionRegistry(int maxOpen, GroupCommitter committer, Supplier<Sessions> settings, LongSupplier clock,
-                    MeterRegistry metrics) {
+    SessionRegistry(int maxOpen, GroupCommitter committer, Sealer sealer, Supplier<Sessions> settings,
+                    LongSupplier clock, MeterRegistry metrics) {
         this.maxOpen = maxOpen;
         this.committer = committer;
+        this.sealer = sealer;
         this.settings = settings;
         this.clock = clock;
         Gauge.builder("floorgate.sessions.open", byId, Map::size).description("Shopper sessions open now")
@@ -167,7 +173,9 @@ public final class SessionRegistry implements SessionDirectory {
                 request.customerRef(), request.locationConsent(), request.analyticsConsent(),
                 randomBytes(ADVERTISING_KEY_BYTES), settings.get().rotationPeriod(), clock.getAsLong());
         Promise<CheckIn> done = Promise.promise();
-        boolean queued = committer.offer(new SessionStartRow(session, tokenHash), Vertx.currentContext(),
+        boolean queued = committer.offer(new SessionStartRow(session, tokenHash,
+                        sealer.seal(SealedColumn.ADVERTISING_KEY, session.id(), session.advertisingKey())),
+                Vertx.currentContext(),
                 new CommitListener() {
                     @Override
                     public void committed() {

@@ -7,8 +7,12 @@ import java.sql.Types;
 import io.floorgate.gateway.store.Rows;
 import io.floorgate.gateway.store.StoreWrite;
 
-/** A session's row, written at check-in; the app gets its token only once this is committed. */
-record SessionStartRow(ShopperSession session, byte[] tokenHash) implements StoreWrite {
+/**
+ * A session's row, written at check-in; the app gets its token only once this is committed.
+ *
+ * @param sealedAdvertisingKey the session's advertising key as {@code Sealer} stores it
+ */
+record SessionStartRow(ShopperSession session, byte[] tokenHash, byte[] sealedAdvertisingKey) implements StoreWrite {
 
     private static final String SQL = "INSERT INTO shopper_session (id, token_hash, advertising_key, rotation_period_ms,"
             + " app_instance, customer_ref, consent_location, consent_analytics, started_at, last_active_at)"
@@ -23,7 +27,7 @@ record SessionStartRow(ShopperSession session, byte[] tokenHash) implements Stor
     public void bind(PreparedStatement st) throws SQLException {
         st.setString(1, session.id());
         st.setBytes(2, tokenHash);
-        st.setBytes(3, session.advertisingKey());
+        st.setBytes(3, sealedAdvertisingKey);
         st.setLong(4, session.rotationPeriod().toMillis());
         st.setString(5, session.appInstance());
         Rows.setNullable(st, 6, session.customerRef().orElse(null), Types.VARCHAR);

@@ -12,6 +12,7 @@ import java.util.Optional;
 
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.Rows;
+import io.floorgate.gateway.store.SealedColumn;
 
 /**
  * The {@code shopper_session} table outside the commit path: restore at start, and the expiry sweep's writes.
@@ -38,7 +39,7 @@ public final class SessionTable {
 
     /**
      * Ends as expired the open sessions idle for {@code inactivityTimeout} (the gateway was down while they timed
-     * out), then reads back the ones still open.
+     * out), then reads back the ones still open, their advertising keys unsealed.
      */
     public List<StoredSession> restore(long nowMs, Duration inactivityTimeout) throws SQLException {
         try (Connection c = database.connect()) {
@@ -50,8 +51,10 @@ public final class SessionTable {
             List<StoredSession> open = new ArrayList<>();
             try (PreparedStatement st = c.prepareStatement(SELECT_OPEN); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    ShopperSession session = new ShopperSession(rs.getString(1), rs.getString(5),
-                            Optional.ofNullable(rs.getString(6)), rs.getBoolean(7), rs.getBoolean(8), rs.getBytes(3),
+                    String id = rs.getString(1);
+                    byte[] advertisingKey = database.sealer().unseal(SealedColumn.ADVERTISING_KEY, id, rs.getBytes(3));
+                    ShopperSession session = new ShopperSession(id, rs.getString(5),
+                            Optional.ofNullable(rs.getString(6)), rs.getBoolean(7), rs.getBoolean(8), advertisingKey,
                             Duration.ofMillis(rs.getLong(4)), epochMs(rs, 9));
                     open.add(new StoredSession(session, rs.getBytes(2), epochMs(rs, 10)));
                 }

@@ -10,8 +10,11 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
+import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,27 +36,94 @@ public final class Database implements AutoCloseable {
 
     /** Versioned schema scripts, applied in order, each once; never edit one that has shipped. */
     private static final List<String> MIGRATIONS = List.of("V1__device_events_and_state.sql", "V2__sessions.sql",
-            "V3__zone_visits.sql", "V4__orders.sql", "V5__session_touches.sql", "V6__upstream_outbox.sql");
+            "V3__zone_visits.sql", "V4__orders.sql", "V5__session_touches.sql", "V6__upstream_outbox.sql",
+            "V8__sealed_advertising_keys.sql");
+
+    static final String NAME = "floorgate";
+    private static final String USER = "floorgate";
+    /** What H2's encrypted file system writes first ({@code FilePathEncrypt}); a clear file starts "H:2,". */
+    private static final byte[] ENCRYPTED_HEADER = "H2encrypt\n".getBytes(StandardCharsets.US_ASCII);
 
     private final String jdbcUrl;
+    private final String password;
+    private final Sealer sealer;
     /** Held open for the gateway's lifetime so H2 never closes the database between connections. */
     private final Connection anchor;
 
-    private Database(String jdbcUrl, Connection anchor) {
+    private Database(String jdbcUrl, String password, Sealer sealer, Connection anchor) {
         this.jdbcUrl = jdbcUrl;
+        this.password = password;
+        this.sealer = sealer;
         this.anchor = anchor;
     }
 
+    /** An unencrypted database: for tests and tools that write one. */
     public static Database open(Path dataDir) throws SQLException, IOException {
+        try {
+            return open(dataDir, Optional.empty());
+        } catch (KeyRefused e) {
+            throw new SQLException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens the database, creating it only where none exists yet: encrypted ({@code CIPHER=AES}) with the key, or in
+     * clear without one. An existing database is opened with {@code IFEXISTS}, and a key that does not fit it (none
+     * for an encrypted file, one for a clear file, another key) is refused by name before H2 reports the file as
+     * corrupted, so that a missing or wrong key never looks like damage and never yields a fresh empty database.
+     */
+    public static Database open(Path dataDir, Optional<DatabaseKey> key) throws SQLException, IOException, KeyRefused {
         Files.createDirectories(dataDir);
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("floorgate")
-                + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
-        Connection anchor = DriverManager.getConnection(url, "floorgate", "");
+        boolean exists = Files.exists(file(dataDir));
+        if (exists) {
+            requireFittingKey(dataDir, key);
+        }
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(NAME) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
+                + (key.isPresent() ? ";CIPHER=AES" : "");
+        // H2 reads "file password, space, user password"; the user's is empty.
+        String password = key.map(k -> new String(k.filePassword()) + " ").orElse("");
+        Connection anchor;
+        try {
+            anchor = DriverManager.getConnection(exists ? url + ";IFEXISTS=TRUE" : url, USER, password);
+        } catch (SQLException e) {
+            if (e.getErrorCode() == ErrorCode.FILE_ENCRYPTION_ERROR_1) {
+                throw new KeyRefused("the database key from " + key.map(DatabaseKey::source).orElse("nowhere")
+                        + " does not open the database in " + dataDir + ": it is encrypted with another key. Give the"
+                        + " key it was encrypted with (after a rotation: the new key)", e);
+            }
+            throw e;
+        }
         // Only the anchor may create the database: a connection made later, to a database lost under the gateway
         // (its file gone), must fail rather than quietly open an empty one in its place.
-        Database db = new Database(url + ";IFEXISTS=TRUE", anchor);
+        Database db = new Database(url + ";IFEXISTS=TRUE", password, Sealer.of(key), anchor);
         db.migrate();
         return db;
+    }
+
+    /** The H2 file of the database in {@code dataDir}. */
+    public static Path file(Path dataDir) {
+        return dataDir.resolve(NAME + ".mv.db");
+    }
+
+    /** Whether the file starts with the header of H2's encrypted file system ({@code CIPHER=AES}). */
+    static boolean isEncrypted(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Arrays.equals(in.readNBytes(ENCRYPTED_HEADER.length), ENCRYPTED_HEADER);
+        }
+    }
+
+    private static void requireFittingKey(Path dataDir, Optional<DatabaseKey> key) throws IOException, KeyRefused {
+        boolean encrypted = isEncrypted(file(dataDir));
+        if (encrypted && key.isEmpty()) {
+            throw new KeyRefused("the database in " + dataDir + " is encrypted and no key was given: give its key"
+                    + " with --db-key-file FILE, the environment variable " + KeySource.ENV + " or the systemd"
+                    + " credential " + KeySource.CREDENTIAL);
+        }
+        if (!encrypted && key.isPresent()) {
+            throw new KeyRefused("the database in " + dataDir + " is not encrypted, and a key was given ("
+                    + key.get().source() + "): encrypt it first with floorgate-gateway rotate-key --data-dir "
+                    + dataDir + " --from-unencrypted --new-key-file FILE, or run it as it is with --unencrypted");
+        }
     }
 
     public String jdbcUrl() {
@@ -61,7 +131,12 @@ public final class Database implements AutoCloseable {
     }
 
     public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl, "floorgate", "");
+        return DriverManager.getConnection(jdbcUrl, USER, password);
+    }
+
+    /** Seals and unseals the columns listed in {@link SealedColumn}, under this database's key. */
+    public Sealer sealer() {
+        return sealer;
     }
 
     private void migrate() throws SQLException, IOException {
@@ -73,8 +148,13 @@ public final class Database implements AutoCloseable {
                 rs.next();
                 current = rs.getInt(1);
             }
-            for (int version = current + 1; version <= MIGRATIONS.size(); version++) {
-                String script = MIGRATIONS.get(version - 1);
+            for (String script : MIGRATIONS) {
+                // By the number in its name ("V8__..."), not its place in the list: numbers are handed out to work
+                // done side by side, and one may land before another's.
+                int version = Integer.parseInt(script.substring(1, script.indexOf("__")));
+                if (version <= current) {
+                    continue;
+                }
                 anchor.setAutoCommit(false);
                 try {
                     for (String sql : statementsOf(script)) {

@@ -1,6 +1,7 @@
 package io.floorgate.gateway.store;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 import io.floorgate.config.Ingest;
 import io.floorgate.gateway.Component;
@@ -22,15 +23,19 @@ public final class Storage implements Component {
 
     private final Vertx vertx;
     private final Path dataDir;
+    private final Optional<DatabaseKey> key;
     private final Ingest ingest;
     private final boolean fsyncOnCommit;
     private final MeterRegistry metrics;
     private Database database;
     private GroupCommitter committer;
 
-    public Storage(Vertx vertx, Path dataDir, Ingest ingest, boolean fsyncOnCommit, MeterRegistry metrics) {
+    /** @param key the database's key at rest; empty: in clear */
+    public Storage(Vertx vertx, Path dataDir, Optional<DatabaseKey> key, Ingest ingest, boolean fsyncOnCommit,
+                   MeterRegistry metrics) {
         this.vertx = vertx;
         this.dataDir = dataDir;
+        this.key = key;
         this.ingest = ingest;
         this.fsyncOnCommit = fsyncOnCommit;
         this.metrics = metrics;
@@ -44,7 +49,7 @@ public final class Storage implements Component {
     @Override
     public Future<Void> start() {
         return vertx.executeBlocking(() -> {
-            database = Database.open(dataDir);
+            database = Database.open(dataDir, key);
             committer = new GroupCommitter(database, ingest.queueCapacity(), ingest.commitMaxBatch(),
                     ingest.commitInterval(), fsyncOnCommit, metrics);
             return null;

@@ -64,7 +64,7 @@ class ApiRouterTest {
         vertx = Vertx.vertx();
         database = Database.open(dataDir);
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
-        SessionRegistry sessions = new SessionRegistry(committer, () -> config.get().sessions(),
+        SessionRegistry sessions = new SessionRegistry(committer, database.sealer(), () -> config.get().sessions(),
                 System::currentTimeMillis, new SimpleMeterRegistry());
         ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get, staff), new SimpleMeterRegistry());
         api.route(HttpMethod.GET, "/analytics", Admission.staff(StaffRole.MANAGER), Body.NONE).handler(this::whoCalled);

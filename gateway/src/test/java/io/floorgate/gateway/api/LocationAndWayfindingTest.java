@@ -78,8 +78,8 @@ class LocationAndWayfindingTest {
         vertx = Vertx.vertx();
         database = Database.open(dataDir);
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
-        SessionRegistry sessions = new SessionRegistry(committer, config::sessions, System::currentTimeMillis,
-                new SimpleMeterRegistry());
+        SessionRegistry sessions = new SessionRegistry(committer, database.sealer(), config::sessions,
+                System::currentTimeMillis, new SimpleMeterRegistry());
         ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, () -> config, StaffAuthenticator.NONE),
                 new SimpleMeterRegistry());
         new ApiRoutes(sessions, locations, wayfinder, () -> config, ApiRoutes.loadOpenApiDocument()).mount(api);

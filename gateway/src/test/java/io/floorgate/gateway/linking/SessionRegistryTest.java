@@ -53,7 +53,8 @@ class SessionRegistryTest {
     void open() throws Exception {
         database = Database.open(dataDir);
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
-        registry = new SessionRegistry(BOUND, committer, settings::get, clock::get, new SimpleMeterRegistry());
+        registry = new SessionRegistry(BOUND, committer, database.sealer(), settings::get, clock::get,
+                new SimpleMeterRegistry());
         registry.subscribe(new SessionListener() {
             @Override
             public void started(ShopperSession session) {
@@ -161,7 +162,7 @@ class SessionRegistryTest {
     @Test
     void restore_thenTheOpenSessionsAuthenticateWithTheirTokensAndKeepTheirKeys() throws Exception {
         CheckIn checkIn = await(registry.checkIn(REQUEST));
-        SessionRegistry afterRestart = new SessionRegistry(committer,
+        SessionRegistry afterRestart = new SessionRegistry(committer, database.sealer(),
                 () -> new Sessions(TIMEOUT, Duration.ofSeconds(15), Optional.empty()), clock::get,
                 new SimpleMeterRegistry());
 
@@ -316,7 +317,7 @@ class SessionRegistryTest {
                 st.execute("SET DEFAULT_LOCK_TIMEOUT " + LOCK_TIMEOUT_MS);
             }
             committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, metrics);
-            registry = new SessionRegistry(BOUND, committer, settings::get, clock::get, metrics);
+            registry = new SessionRegistry(BOUND, committer, database.sealer(), settings::get, clock::get, metrics);
             registry.subscribe(new SessionListener() {
                 @Override
                 public void started(ShopperSession session) {

@@ -18,7 +18,8 @@ import org.awaitility.Awaitility;
 /**
  * The gateway as its own JVM, started the way an operator starts it ({@code GatewayMain} with
  * {@code --config}, {@code --data-dir} and ports), so that a test can kill it like the operating
- * system would. Its output goes to a log file for the test to show when it fails.
+ * system would. Its output goes to a log file for the test to show when it fails. Its database is in clear
+ * ({@code --unencrypted}), so that the test can read it afterwards.
  */
 public final class ChildGateway implements AutoCloseable {
 
@@ -51,7 +52,7 @@ public final class ChildGateway implements AutoCloseable {
         command.addAll(JVM_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.floorgate.gateway.GatewayMain",
                 "--config", configFile.toString(), "--data-dir", dataDir.toString(),
-                "--mqtt-port", String.valueOf(mqttPort), "--http-port", String.valueOf(httpPort)));
+                "--mqtt-port", String.valueOf(mqttPort), "--http-port", String.valueOf(httpPort), "--unencrypted"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         ChildGateway child = new ChildGateway(process, log, mqttPort, httpPort);
