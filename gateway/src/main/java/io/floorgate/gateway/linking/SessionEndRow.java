@@ -6,11 +6,15 @@ import java.sql.SQLException;
 import io.floorgate.gateway.store.Rows;
 import io.floorgate.gateway.store.StoreWrite;
 
-/** Ends a session's row; a row that has ended already keeps its first end. */
+/**
+ * Ends a session's row; a row that has ended already keeps its first end. The customer's upstream pseudonym goes with
+ * the end: only a session restored at start needs it (see {@link Customer}), and the local hash is all that erasure and
+ * export match on.
+ */
 record SessionEndRow(String sessionId, long lastActiveMs, long endedAtMs, EndReason reason) implements StoreWrite {
 
-    static final String SQL = "UPDATE shopper_session SET last_active_at = ?, ended_at = ?, end_reason = ?"
-            + " WHERE id = ? AND ended_at IS NULL";
+    static final String SQL = "UPDATE shopper_session SET last_active_at = ?, ended_at = ?, end_reason = ?,"
+            + " customer_pseudonym = NULL WHERE id = ? AND ended_at IS NULL";
 
     @Override
     public String sql() {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import com.google.protobuf.ByteString;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.Rows;
 
@@ -23,10 +24,10 @@ import io.floorgate.gateway.store.Rows;
  */
 public final class SessionTable {
 
-    private static final String EXPIRE_STALE = "UPDATE shopper_session SET ended_at = ?, end_reason = 'expired'"
-            + " WHERE ended_at IS NULL AND last_active_at < ?";
+    private static final String EXPIRE_STALE = "UPDATE shopper_session SET ended_at = ?, end_reason = 'expired',"
+            + " customer_pseudonym = NULL WHERE ended_at IS NULL AND last_active_at < ?";
     private static final String SELECT_OPEN = "SELECT id, token_hash, advertising_key, rotation_period_ms, app_instance,"
-            + " customer_ref, consent_location, consent_analytics, started_at, last_active_at"
+            + " customer_hash, customer_pseudonym, consent_location, consent_analytics, started_at, last_active_at"
             + " FROM shopper_session WHERE ended_at IS NULL";
     private static final String TOUCH = "UPDATE shopper_session SET last_active_at = ? WHERE id = ? AND ended_at IS NULL";
 
@@ -50,10 +51,13 @@ public final class SessionTable {
             List<StoredSession> open = new ArrayList<>();
             try (PreparedStatement st = c.prepareStatement(SELECT_OPEN); ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    ShopperSession session = new ShopperSession(rs.getString(1), rs.getString(5),
-                            Optional.ofNullable(rs.getString(6)), rs.getBoolean(7), rs.getBoolean(8), rs.getBytes(3),
-                            Duration.ofMillis(rs.getLong(4)), epochMs(rs, 9));
-                    open.add(new StoredSession(session, rs.getBytes(2), epochMs(rs, 10)));
+                    byte[] hash = rs.getBytes(6);
+                    Optional<Customer> customer = hash == null ? Optional.empty() : Optional.of(
+                            new Customer(CustomerHash.of(hash), ByteString.copyFrom(rs.getBytes(7))));
+                    ShopperSession session = new ShopperSession(rs.getString(1), rs.getString(5), customer,
+                            rs.getBoolean(8), rs.getBoolean(9), rs.getBytes(3), Duration.ofMillis(rs.getLong(4)),
+                            epochMs(rs, 10));
+                    open.add(new StoredSession(session, rs.getBytes(2), epochMs(rs, 11)));
                 }
             }
             return open;

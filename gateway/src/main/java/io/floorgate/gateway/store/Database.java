@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,8 @@ public final class Database implements AutoCloseable {
 
     /** Versioned schema scripts, applied in order, each once; never edit one that has shipped. */
     private static final List<String> MIGRATIONS = List.of("V1__device_events_and_state.sql", "V2__sessions.sql",
-            "V3__zone_visits.sql", "V4__orders.sql", "V5__session_touches.sql", "V6__upstream_outbox.sql");
+            "V3__zone_visits.sql", "V4__orders.sql", "V5__session_touches.sql", "V6__upstream_outbox.sql",
+            "V7__customer_hashes_erasures_audit.sql");
 
     private final String jdbcUrl;
     /** Held open for the gateway's lifetime so H2 never closes the database between connections. */
@@ -45,6 +47,11 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(Path dataDir) throws SQLException, IOException {
+        return open(dataDir, List.of());
+    }
+
+    /** @param steps the Java parts of migrations, each around its version's script */
+    public static Database open(Path dataDir, List<SchemaStep> steps) throws SQLException, IOException {
         Files.createDirectories(dataDir);
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("floorgate")
                 + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
@@ -52,7 +59,7 @@ public final class Database implements AutoCloseable {
         // Only the anchor may create the database: a connection made later, to a database lost under the gateway
         // (its file gone), must fail rather than quietly open an empty one in its place.
         Database db = new Database(url + ";IFEXISTS=TRUE", anchor);
-        db.migrate();
+        db.migrate(steps);
         return db;
     }
 
@@ -64,7 +71,7 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl, "floorgate", "");
     }
 
-    private void migrate() throws SQLException, IOException {
+    private void migrate(List<SchemaStep> steps) throws SQLException, IOException {
         try (Statement st = anchor.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
                     + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
@@ -77,8 +84,18 @@ public final class Database implements AutoCloseable {
                 String script = MIGRATIONS.get(version - 1);
                 anchor.setAutoCommit(false);
                 try {
-                    for (String sql : statementsOf(script)) {
-                        st.execute(sql);
+                    List<String> statements = statementsOf(script);
+                    SchemaStep.Script run = () -> {
+                        for (String sql : statements) {
+                            st.execute(sql);
+                        }
+                    };
+                    int v = version;
+                    Optional<SchemaStep> step = steps.stream().filter(s -> s.version() == v).findFirst();
+                    if (step.isPresent()) {
+                        step.get().migrate(anchor, run);
+                    } else {
+                        run.run();
                     }
                     st.execute("INSERT INTO schema_version (version, script) VALUES (" + version + ", '" + script + "')");
                     anchor.commit();

@@ -1,6 +1,7 @@
 package io.floorgate.gateway.store;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import io.floorgate.config.Ingest;
 import io.floorgate.gateway.Component;
@@ -25,10 +26,18 @@ public final class Storage implements Component {
     private final Ingest ingest;
     private final boolean fsyncOnCommit;
     private final MeterRegistry metrics;
+    private final List<SchemaStep> schemaSteps;
     private Database database;
     private GroupCommitter committer;
 
     public Storage(Vertx vertx, Path dataDir, Ingest ingest, boolean fsyncOnCommit, MeterRegistry metrics) {
+        this(vertx, dataDir, ingest, fsyncOnCommit, metrics, List.of());
+    }
+
+    /** @param schemaSteps the Java parts of migrations (see {@link SchemaStep}) */
+    public Storage(Vertx vertx, Path dataDir, Ingest ingest, boolean fsyncOnCommit, MeterRegistry metrics,
+                   List<SchemaStep> schemaSteps) {
+        this.schemaSteps = schemaSteps;
         this.vertx = vertx;
         this.dataDir = dataDir;
         this.ingest = ingest;
@@ -44,7 +53,7 @@ public final class Storage implements Component {
     @Override
     public Future<Void> start() {
         return vertx.executeBlocking(() -> {
-            database = Database.open(dataDir);
+            database = Database.open(dataDir, schemaSteps);
             committer = new GroupCommitter(database, ingest.queueCapacity(), ingest.commitMaxBatch(),
                     ingest.commitInterval(), fsyncOnCommit, metrics);
             return null;
