@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.function.LongSupplier;
 
 import io.floorgate.gateway.linking.Customer;
+import io.floorgate.gateway.linking.CustomerHash;
 import io.floorgate.gateway.linking.ErasureListener;
 import io.floorgate.gateway.linking.SessionRegistry;
 import io.floorgate.gateway.staff.StaffSession;
@@ -67,10 +68,10 @@ public final class CustomerRequests {
 
     /** Everything held about the reference, once the export is in the audit log. */
     public Future<JsonObject> export(String reference, StaffSession staff) {
-        Customer customer = keys.customer(reference);
-        return audit.record(audit.entry(staff, AuditAction.CUSTOMER_EXPORT, Optional.of(customer.hash()),
+        CustomerHash customer = keys.hash(reference);
+        return audit.record(audit.entry(staff, AuditAction.CUSTOMER_EXPORT, Optional.of(customer),
                         "export of everything held about the customer"))
-                .compose(v -> vertx.executeBlocking(() -> records.export(customer.hash()), false))
+                .compose(v -> vertx.executeBlocking(() -> records.export(customer), false))
                 .map(export -> export.put("exportedAt", Instant.ofEpochMilli(clockMs.getAsLong()).toString()));
     }
 
