@@ -84,6 +84,18 @@ class CustomerKeysTest {
     }
 
     @Test
+    void verify_whenTheDatabaseWasMigratedWithoutTheStep_thenAdoptsTheKeyAndChecksItFromThenOn() throws Exception {
+        try (Database db = Database.open(dir)) {
+            new CustomerKeys(dir, UPSTREAM).verify(db);
+            new CustomerKeys(dir, UPSTREAM).verify(db);
+            Files.write(dir.resolve(CustomerKeys.KEY_FILE), new byte[32]);
+
+            assertThatThrownBy(() -> new CustomerKeys(dir, UPSTREAM).verify(db))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("is not the one");
+        }
+    }
+
+    @Test
     void hash_whenTheSameKeyIsLoadedAgain_thenIsTheSameAndDiffersFromTheUpstreamPseudonym() throws Exception {
         try (Database db = Database.open(dir, List.of(new CustomerKeys(dir, UPSTREAM).migration()))) {
             CustomerKeys again = new CustomerKeys(dir, UPSTREAM);
