@@ -298,7 +298,8 @@ public final class Gateway {
                     // Staff are signed in by their session cookie, for every route whose admission names a role.
                     ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
                             staff.authenticator()), metrics);
-                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi, customerKeys).mount(api);
+                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi, customerKeys)
+                            .mount(api);
                     new PickupRoutes(pickup, pushes, customerKeys, audit).mount(api);
                     privacy.mount(api);
                     staff.mount(api);

@@ -14,7 +14,7 @@ import com.google.protobuf.ByteString;
  */
 public record CustomerHash(ByteString value) {
 
-    /** Hex digits of the hash shown as {@link #label()}: enough to tell a store's waiting orders apart, too few to follow a customer. */
+    /** Bytes of the hash shown as {@link #label()}: enough to tell a store's waiting orders apart, too few to follow. */
     private static final int LABEL_BYTES = 3;
 
     public CustomerHash {

@@ -27,8 +27,8 @@ public final class SessionTable {
     private static final String EXPIRE_STALE = "UPDATE shopper_session SET ended_at = ?, end_reason = 'expired',"
             + " customer_pseudonym = NULL WHERE ended_at IS NULL AND last_active_at < ?";
     private static final String SELECT_OPEN = "SELECT id, token_hash, advertising_key, rotation_period_ms, app_instance,"
-            + " customer_hash, customer_pseudonym, consent_location, consent_analytics, started_at, last_active_at"
-            + " FROM shopper_session WHERE ended_at IS NULL";
+            + " customer_hash, customer_pseudonym, consent_location, consent_analytics, started_at,"
+            + " last_active_at FROM shopper_session WHERE ended_at IS NULL";
     private static final String TOUCH = "UPDATE shopper_session SET last_active_at = ? WHERE id = ? AND ended_at IS NULL";
 
     private final Database database;
