@@ -28,7 +28,7 @@ final class SettingsReader {
             "inFlight", "reconnectMin", "reconnectMax", "hashKey", "hashKeyEnv");
     static final List<String> UPSTREAM_TLS_KEYS = List.of("caFile", "certFile", "keyFile");
     static final List<String> RETENTION_KEYS = List.of("deviceEvents", "zoneVisits", "sessions", "orders", "outbox",
-            "touches");
+            "touches", "audit");
     static final List<String> SESSIONS_KEYS = List.of("inactivityTimeout", "rotationPeriod", "systemClientToken",
             "systemClientTokenEnv", "onLocationWithdrawn");
 
@@ -327,9 +327,10 @@ final class SettingsReader {
         Duration orders = retention(m, "orders", DEFAULT_ORDERS_RETENTION);
         Duration outbox = retention(m, "outbox", DEFAULT_OUTBOX_RETENTION);
         Duration touches = retention(m, "touches", DEFAULT_TOUCHES_RETENTION);
-        return anyNull(deviceEvents, zoneVisits, sessions, orders, outbox, touches)
+        Duration audit = retention(m, "audit", Retention.DEFAULT_AUDIT);
+        return anyNull(deviceEvents, zoneVisits, sessions, orders, outbox, touches, audit)
                 ? null
-                : new Retention(deviceEvents, zoneVisits, sessions, orders, outbox, touches);
+                : new Retention(deviceEvents, zoneVisits, sessions, orders, outbox, touches, audit);
     }
 
     Sessions sessions(MappingCursor m) {

@@ -1,5 +1,6 @@
 package io.floorgate.config;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,11 +50,33 @@ final class StoreConfigValidator {
         if (draft.staff() != null) {
             checkStaff(draft.staff());
         }
+        if (draft.retention() != null) {
+            checkAuditRetention(draft.retention());
+        }
         if (draft.ingest() != null && draft.ingest().queueCapacity() < draft.ingest().commitMaxBatch()) {
             problems.report("ingest.queueCapacity", "is " + draft.ingest().queueCapacity()
                     + "; must be at least commitMaxBatch (" + draft.ingest().commitMaxBatch()
                     + ") so that a full batch fits in the queue");
         }
+    }
+
+    /**
+     * The audit log says who looked at a shopper's data: it must be kept at least as long as any of that data, or
+     * staff access to rows still held could no longer be told.
+     */
+    private void checkAuditRetention(Retention retention) {
+        Map<String, Duration> shopperData = new LinkedHashMap<>();
+        shopperData.put("sessions", retention.sessions());
+        shopperData.put("zoneVisits", retention.zoneVisits());
+        shopperData.put("touches", retention.touches());
+        shopperData.put("orders", retention.orders());
+        shopperData.forEach((field, kept) -> {
+            if (retention.audit().compareTo(kept) < 0) {
+                problems.report("retention.audit", "is " + DurationText.format(retention.audit())
+                        + ", shorter than retention." + field + " (" + DurationText.format(kept)
+                        + "); the audit log must be kept at least as long as the shopper data it is about");
+            }
+        });
     }
 
     private void checkStaff(Staff staff) {

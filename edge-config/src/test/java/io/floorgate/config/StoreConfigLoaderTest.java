@@ -581,6 +581,19 @@ class StoreConfigLoaderTest {
     }
 
     @Test
+    void parse_whenAuditRetentionIsGiven_thenItIsRead_andAnAuditLogShorterThanTheShopperDataItIsAboutIsAProblem()
+            throws Exception {
+        assertThat(StoreConfigLoader.parse(FILE, VALID + "retention: { audit: 400d, orders: 400d }\n", NO_ENV)
+                .retention().audit()).isEqualTo(Duration.ofDays(400));
+
+        assertThat(problemsOf(VALID + "retention: { audit: 30d, orders: 90d }\n")).singleElement()
+                .satisfies(p -> {
+                    assertThat(p.field()).isEqualTo("retention.audit");
+                    assertThat(p.message()).contains("shorter than retention.orders (90d)");
+                });
+    }
+
+    @Test
     void parse_whenFileIsEmpty_thenItIsAProblem() {
         assertThat(problemsOf("# nothing here\n")).singleElement()
                 .satisfies(p -> assertThat(p.field()).isEqualTo(Problems.WHOLE_FILE));

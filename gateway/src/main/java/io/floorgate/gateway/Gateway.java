@@ -13,6 +13,7 @@ import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.Authorizer;
 import io.floorgate.gateway.api.PickupRoutes;
+import io.floorgate.gateway.api.PrivacyRoutes;
 import io.floorgate.gateway.api.PushStreams;
 import io.floorgate.gateway.api.StaffRoutes;
 import io.floorgate.gateway.config.ConfigWatcher;
@@ -39,6 +40,10 @@ import io.floorgate.gateway.ops.HealthAndMetricsRoutes;
 import io.floorgate.gateway.pickup.OrderTable;
 import io.floorgate.gateway.pickup.PickupQueueQuery;
 import io.floorgate.gateway.pickup.PickupStage;
+import io.floorgate.gateway.privacy.AuditLog;
+import io.floorgate.gateway.privacy.CustomerKeys;
+import io.floorgate.gateway.privacy.CustomerRecords;
+import io.floorgate.gateway.privacy.CustomerRequests;
 import io.floorgate.gateway.staff.LoginThrottle;
 import io.floorgate.gateway.staff.StaffLogin;
 import io.floorgate.gateway.staff.StaffRequests;
@@ -87,6 +92,8 @@ public final class Gateway {
     private final Storage storage;
     /** Keyed once at start: a reloaded hashKey would make one shopper two to the chain, so it waits for a restart. */
     private final Pseudonyms pseudonyms;
+    /** Customer references as the gateway keeps them: keyed hashes, with a key of its own in the data directory. */
+    private final CustomerKeys customerKeys;
     private volatile Wayfinder wayfinder;
     private volatile boolean ready;
     /** Null when the gateway was started without a configuration file. */
@@ -108,8 +115,9 @@ public final class Gateway {
         this.config = new AtomicReference<>(settings.config());
         this.wayfinder = new ZoneGraphWayfinder(settings.config());
         this.pseudonyms = new Pseudonyms(settings.config().upstream().hashKey());
+        this.customerKeys = new CustomerKeys(settings.dataDir(), pseudonyms);
         this.storage = new Storage(vertx, settings.dataDir(), settings.databaseKey(), settings.config().ingest(),
-                settings.fsyncOnCommit(), metrics);
+                settings.fsyncOnCommit(), metrics, List.of(customerKeys.migration()));
     }
 
     /** Starts a gateway with the store's own configuration and no file to watch. */
@@ -163,6 +171,12 @@ public final class Gateway {
                 location, List.of(pickup, summary), touches, liveEvents), new ReplayStateLoader(storage.database()),
                 metrics);
         retention.register("device_event", "received_at", () -> config.get().retention().deviceEvents());
+        AuditLog audit = new AuditLog(storage.committer(), storage.database(), System::currentTimeMillis);
+        // Retention alone removes audit rows: no route updates or deletes one.
+        retention.register("audit_log", "at", () -> config.get().retention().audit());
+        CustomerRequests customerRequests = new CustomerRequests(vertx, customerKeys, sessions,
+                List.of(location, pickup, summary), storage.committer(), new CustomerRecords(storage.database()), audit,
+                liveEvents, System::currentTimeMillis);
         SecureRandom random = new SecureRandom();
         StaffSessions staffSessions = new StaffSessions(() -> config.get().staff(), settings.staffClock(), random,
                 metrics);
@@ -172,6 +186,11 @@ public final class Gateway {
                 store.listeners().httpTls().isPresent()), staffSessions);
 
         List<Component> components = new ArrayList<>();
+        // Before anything reads or writes a customer hash: a lost or replaced key file stops the start here.
+        components.add(Component.of("customer keys", () -> vertx.executeBlocking(() -> {
+            customerKeys.verify(storage.database());
+            return null;
+        }), () -> Future.<Void>succeededFuture()));
         // First: its start moves the outbox's seq past any restored backup's before a stage writes to the outbox.
         components.add(new Forwarder(vertx, storage.database(), storage.committer(), store, System::currentTimeMillis,
                 metrics, new UplinkAlarm() {
@@ -217,7 +236,7 @@ public final class Gateway {
             pickup.subscribe(alerts);
         }, () -> { }));
         components.add(Component.of("staff login workers", login::start, login::stop));
-        components.add(httpListener(pushes, staff));
+        components.add(httpListener(pushes, staff, audit, new PrivacyRoutes(vertx, customerRequests, audit)));
         components.add(mqttListener());
         settings.configFile().ifPresent(file -> {
             ConfigWatcher watcher = new ConfigWatcher(vertx, file, config::get, this::applyConfig, metrics);
@@ -268,7 +287,7 @@ public final class Gateway {
      * The HTTP endpoints, over TLS when {@code listeners.httpTls} is configured: the API under /api with its JSON
      * errors, health and metrics beside it; a stop answers what is committing before the listener closes.
      */
-    private Component httpListener(PushStreams pushes, StaffRoutes staff) {
+    private Component httpListener(PushStreams pushes, StaffRoutes staff, AuditLog audit, PrivacyRoutes privacy) {
         OpsRoutes ops = new OpsRoutes(vertx, new OpsSources(config::get, location, deviceHealth, pickup,
                 new StageAlerts(alerts)), staff.authenticator(), new StoreControl(mqtt.commands(), this::reloadConfig),
                 storage.database(), metrics);
@@ -279,8 +298,10 @@ public final class Gateway {
                     // Staff are signed in by their session cookie, for every route whose admission names a role.
                     ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
                             staff.authenticator()), metrics);
-                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
-                    new PickupRoutes(pickup, pushes).mount(api);
+                    new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi, customerKeys)
+                            .mount(api);
+                    new PickupRoutes(pickup, pushes, customerKeys, audit).mount(api);
+                    privacy.mount(api);
                     staff.mount(api);
                     ops.mount(api, others);
                     return vertx.createHttpServer(httpOptions()).requestHandler(api.inFrontOf(others))

@@ -188,7 +188,7 @@ class AppApiTest {
                 "/orders/{orderId}/coming",
                 "/sessions/{sessionId}/orders/{orderId}", "/sessions/{sessionId}/orders/{orderId}/on-my-way",
                 "/sessions/{sessionId}/orders/{orderId}/arrived", "/sessions/{sessionId}/stream", "/staff/stream",
-                "/staff/login", "/staff/logout", "/staff/me", "/staff/sessions");
+                "/staff/login", "/staff/logout", "/staff/me", "/staff/sessions", "/privacy/customers/{ref}", "/audit");
         assertThat(paths.get("/sessions")).containsKey("post");
         assertThat(paths.get("/sessions/{sessionId}")).containsKey("delete");
         assertThat(paths.get("/sessions/{sessionId}/location")).containsKey("get");

@@ -71,7 +71,9 @@ class PickupEndToEndTest {
                 assertThat(new JsonObject(arrived.body()).getString("state")).isEqualTo("ARRIVED");
 
                 JsonObject arrival = staff.next("arrival", WAIT);
-                assertThat(arrival.getString("message")).contains(CUSTOMER, "o-1", POINT);
+                String customerLabel = arrival.getJsonObject("order").getString("customer");
+                assertThat(customerLabel).as("a label, never the reference").matches("c-[0-9a-f]{6}");
+                assertThat(arrival.getString("message")).contains(customerLabel, "o-1", POINT).doesNotContain(CUSTOMER);
                 assertThat(arrival.getString("source")).isEqualTo("app");
                 assertThat(shopper.next("arrival_seen", WAIT).getString("message")).contains("seen you");
 

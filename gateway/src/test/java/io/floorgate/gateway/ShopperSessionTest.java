@@ -13,6 +13,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 
+import io.floorgate.gateway.linking.Customer;
+import io.floorgate.gateway.upstream.Pseudonyms;
 import io.floorgate.gateway.testing.AppClient;
 import io.floorgate.gateway.testing.RunningGateway;
 import io.floorgate.gateway.testing.TestStore;
@@ -64,7 +66,7 @@ class ShopperSessionTest {
         assertThat(touch.getString("derivation")).startsWith("HMAC-SHA256(key, \"floorgate-touch-v1\" || slot");
         assertThat(body.getLong("expiresAfterSeconds")).isEqualTo(Duration.ofMinutes(30).toSeconds());
         assertThat(gateway.count("SELECT COUNT(*) FROM shopper_session WHERE id = '" + id + "' AND ended_at IS NULL"
-                + " AND consent_location AND NOT consent_analytics AND customer_ref = 'customer-42'")).isEqualTo(1);
+                + " AND consent_location AND NOT consent_analytics AND customer_hash IS NOT NULL AND customer_pseudonym IS NOT NULL")).isEqualTo(1);
         assertThat(gateway.gateway().sessions().find(id)).isPresent();
     }
 
@@ -111,7 +113,8 @@ class ShopperSessionTest {
         assertThat(new JsonObject(location.body()).getString("error")).isEqualTo("location_unknown");
         assertThat(gateway.gateway().sessions().find(session.id())).hasValueSatisfying(s -> {
             assertThat(s.locationConsent()).isTrue();
-            assertThat(s.customerRef()).contains("customer-42");
+            assertThat(s.customer()).map(Customer::pseudonym).as("the same shopper to the chain after the restart")
+                    .contains(new Pseudonyms(gateway.gateway().config().upstream().hashKey()).customer("customer-42"));
             assertThat(Base64.getEncoder().encodeToString(s.advertisingKey()))
                     .isEqualTo(session.checkIn().getJsonObject("advertising").getString("key"));
         });

@@ -17,6 +17,7 @@ import io.floorgate.gateway.api.ApiRouter.Body;
 import io.floorgate.gateway.linking.CheckIn;
 import io.floorgate.gateway.linking.CheckInRequest;
 import io.floorgate.gateway.linking.Consent;
+import io.floorgate.gateway.linking.Customer;
 import io.floorgate.gateway.linking.SessionRefused;
 import io.floorgate.gateway.linking.SessionRegistry;
 import io.floorgate.gateway.linking.ShopperSession;
@@ -25,6 +26,7 @@ import io.floorgate.gateway.location.LocationQuery;
 import io.floorgate.gateway.location.Route;
 import io.floorgate.gateway.location.ShopperLocation;
 import io.floorgate.gateway.location.Wayfinder;
+import io.floorgate.gateway.privacy.CustomerKeys;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -67,13 +69,15 @@ public final class ApiRoutes {
     private final Wayfinder wayfinder;
     private final Supplier<StoreConfig> config;
     private final Buffer openApiDocument;
+    private final CustomerKeys customers;
 
     /**
      * @param config          the configuration in force (it may be reloaded)
      * @param openApiDocument from {@link #loadOpenApiDocument()}, read once off the event loop
      */
     public ApiRoutes(SessionRegistry sessions, LocationQuery locations, Wayfinder wayfinder,
-                     Supplier<StoreConfig> config, Buffer openApiDocument) {
+                     Supplier<StoreConfig> config, Buffer openApiDocument, CustomerKeys customers) {
+        this.customers = customers;
         this.sessions = sessions;
         this.locations = locations;
         this.wayfinder = wayfinder;
@@ -111,7 +115,8 @@ public final class ApiRoutes {
         JsonBody body = ApiRouter.body(ctx);
         String storeId = body.requiredText("storeId", MAX_STORE_ID_LENGTH);
         String appInstance = body.requiredText("appInstanceId", MAX_REFERENCE_LENGTH);
-        Optional<String> customerRef = body.optionalText("customerRef", MAX_REFERENCE_LENGTH);
+        // Hashed at once: the reference itself is neither kept nor stored.
+        Optional<Customer> customer = body.optionalText("customerRef", MAX_REFERENCE_LENGTH).map(customers::customer);
         JsonBody consent = body.requiredObject("consent");
         boolean location = consent.requiredBoolean("location");
         boolean analytics = consent.requiredBoolean("analytics");
@@ -119,7 +124,7 @@ public final class ApiRoutes {
         if (!storeId.equals(store.storeId())) {
             throw new ApiError(404, "store_not_found", "this gateway serves store " + store.storeId());
         }
-        sessions.checkIn(new CheckInRequest(appInstance, customerRef, location, analytics))
+        sessions.checkIn(new CheckInRequest(appInstance, customer, location, analytics))
                 .onSuccess(checkIn -> ctx.response().setStatusCode(201)
                         .putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.JSON)
                         .putHeader(HttpHeaders.LOCATION, ApiRouter.PREFIX + "/sessions/" + checkIn.session().id())

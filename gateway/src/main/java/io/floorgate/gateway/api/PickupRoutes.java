@@ -6,11 +6,16 @@ import java.util.regex.Pattern;
 
 import io.floorgate.config.StaffRole;
 import io.floorgate.gateway.api.ApiRouter.Body;
+import io.floorgate.gateway.linking.CustomerHash;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.pickup.Order;
 import io.floorgate.gateway.pickup.OrderReady;
 import io.floorgate.gateway.pickup.PickupRefused;
 import io.floorgate.gateway.pickup.PickupStage;
+import io.floorgate.gateway.privacy.AuditAction;
+import io.floorgate.gateway.privacy.AuditLog;
+import io.floorgate.gateway.privacy.CustomerKeys;
+import io.floorgate.gateway.privacy.PrivacyRefused;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -43,11 +48,19 @@ public final class PickupRoutes {
 
     private final PickupStage pickup;
     private final PushStreams streams;
+    private final CustomerKeys customers;
+    private final AuditLog audit;
 
-    /** @param streams the open push streams, subscribed to the stages by the gateway; the routes open and close them */
-    public PickupRoutes(PickupStage pickup, PushStreams streams) {
+    /**
+     * @param streams   the open push streams, subscribed to the stages by the gateway; the routes open and close them
+     * @param customers hashes the customer reference an order system sends; the reference itself is not kept
+     * @param audit     where staff opening an order are recorded
+     */
+    public PickupRoutes(PickupStage pickup, PushStreams streams, CustomerKeys customers, AuditLog audit) {
+        this.audit = audit;
         this.pickup = pickup;
         this.streams = streams;
+        this.customers = customers;
     }
 
     /** Registers the routes; their counting, authentication and error answers are the router's. */
@@ -74,19 +87,36 @@ public final class PickupRoutes {
         if (!status.equals("READY")) {
             throw ApiError.invalidRequest("status must be READY: the order system only says when an order is ready");
         }
-        OrderReady ready = new OrderReady(orderId, body.requiredText("customerRef", MAX_CUSTOMER_REF_LENGTH),
+        OrderReady ready = new OrderReady(orderId,
+                customers.hash(body.requiredText("customerRef", MAX_CUSTOMER_REF_LENGTH)),
                 body.requiredText("pickupPointId", MAX_POINT_ID_LENGTH), body.requiredText("code", MAX_CODE_LENGTH));
         pickup.markReady(ready).onSuccess(outcome -> ApiRouter.json(ctx, outcome.created() ? 201 : 200,
                 OrderJson.of(outcome.order()))).onFailure(e -> ctx.fail(refusal(e)));
     }
 
     private void handOff(RoutingContext ctx) {
-        answer(ctx, pickup.handOffByStaff(orderId(ctx)));
+        String orderId = orderId(ctx);
+        audited(ctx, AuditAction.PICKUP_HANDOFF, orderId).onSuccess(v -> answer(ctx, pickup.handOffByStaff(orderId)));
     }
 
     /** Staff tell the waiting shopper they are on their way (the ops page's "coming" button). */
     private void coming(RoutingContext ctx) {
-        answer(ctx, pickup.staffComing(orderId(ctx)));
+        String orderId = orderId(ctx);
+        audited(ctx, AuditAction.PICKUP_COMING, orderId).onSuccess(v -> answer(ctx, pickup.staffComing(orderId)));
+    }
+
+    /**
+     * Staff opening an order act on its customer's data: the audit log records it (by the customer's keyed hash) before
+     * it is done, and a refused entry refuses the action. The order system's calls are not staff's and are not audited.
+     */
+    private Future<Void> audited(RoutingContext ctx, AuditAction action, String orderId) {
+        if (!(ApiRouter.caller(ctx) instanceof Caller.Staff member)) {
+            return Future.succeededFuture();
+        }
+        Optional<CustomerHash> subject = pickup.openOrders().stream().filter(o -> o.id().equals(orderId)).findFirst()
+                .map(Order::customer);
+        return audit.record(audit.entry(member.session(), action, subject, "order " + orderId))
+                .onFailure(e -> ctx.fail(e instanceof PrivacyRefused refused ? PrivacyRoutes.refusal(refused) : e));
     }
 
     private void link(RoutingContext ctx) {
@@ -113,7 +143,7 @@ public final class PickupRoutes {
             streams.addShopper(session, connection);
             connection.push(new JsonObject().put("type", "hello").put("sessionId", session.id()));
             // Orders made ready before the stream opened are told now, so the app need not ask.
-            session.customerRef().ifPresent(ref -> pickup.openOrdersOf(ref).onSuccess(orders ->
+            session.customer().ifPresent(customer -> pickup.openOrdersOf(customer.hash()).onSuccess(orders ->
                     orders.forEach(o -> connection.push(PushStreams.message("order_ready", o)))));
         });
     }

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.floorgate.gateway.linking.Customer;
 import io.floorgate.gateway.linking.SessionListener;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.linking.Touch;
@@ -87,7 +88,7 @@ public final class PushStreams implements PickupListener, SessionListener, Touch
                     .put("message", "Your order " + order.id() + " is ready to collect at " + order.pickupPointId()));
         } else if (event instanceof PickupEvent.Arrived arrived) {
             toStaff(message("arrival", order).put("source", arrived.source().label())
-                    .put("message", "Customer " + order.customerRef() + " arrived for order " + order.id()
+                    .put("message", "Customer " + order.customer().label() + " arrived for order " + order.id()
                             + " at " + order.pickupPointId()));
             toShopper(order, message("arrival_seen", order)
                     .put("message", "We've seen you: staff are on the way with order " + order.id()));
@@ -113,7 +114,8 @@ public final class PushStreams implements PickupListener, SessionListener, Touch
     void toShopper(Order order, JsonObject message) {
         for (ShopperStream stream : shoppers.values()) {
             boolean theirs = order.sessionId().map(stream.session().id()::equals)
-                    .orElseGet(() -> stream.session().customerRef().filter(order.customerRef()::equals).isPresent());
+                    .orElseGet(() -> stream.session().customer().map(Customer::hash).filter(order.customer()::equals)
+                            .isPresent());
             if (theirs) {
                 stream.connection().push(message);
             }

@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -170,7 +172,7 @@ public final class SessionRegistry implements SessionDirectory {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(TOKEN_BYTES));
         byte[] tokenHash = sha256(token);
         ShopperSession session = new ShopperSession(HEX.formatHex(randomBytes(SESSION_ID_BYTES)), request.appInstance(),
-                request.customerRef(), request.locationConsent(), request.analyticsConsent(),
+                request.customer(), request.locationConsent(), request.analyticsConsent(),
                 randomBytes(ADVERTISING_KEY_BYTES), settings.get().rotationPeriod(), clock.getAsLong());
         Promise<CheckIn> done = Promise.promise();
         boolean queued = committer.offer(new SessionStartRow(session, tokenHash,
@@ -410,6 +412,25 @@ public final class SessionRegistry implements SessionDirectory {
             }
         }
         return new SessionSweep(now, ended, active);
+    }
+
+    /**
+     * Ends every open session of a customer whose data is being erased, without writing their end: the erasure deletes
+     * their rows. Listeners are told each has ended, as for a check-out. Until the erasure is committed a restart would
+     * restore them; the erasure is then simply asked again.
+     *
+     * @return the ids of the sessions ended
+     */
+    public Set<String> remove(CustomerHash customer) {
+        Set<String> removed = new HashSet<>();
+        for (Open open : byId.values()) {
+            if (open.session.customer().filter(c -> c.hash().equals(customer)).isPresent()
+                    && open.ending.compareAndSet(false, true)) {
+                forget(open);
+                removed.add(open.session.id());
+            }
+        }
+        return removed;
     }
 
     private void forget(Open open) {

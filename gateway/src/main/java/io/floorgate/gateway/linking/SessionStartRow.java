@@ -15,8 +15,8 @@ import io.floorgate.gateway.store.StoreWrite;
 record SessionStartRow(ShopperSession session, byte[] tokenHash, byte[] sealedAdvertisingKey) implements StoreWrite {
 
     private static final String SQL = "INSERT INTO shopper_session (id, token_hash, advertising_key, rotation_period_ms,"
-            + " app_instance, customer_ref, consent_location, consent_analytics, started_at, last_active_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " app_instance, customer_hash, customer_pseudonym, consent_location, consent_analytics, started_at,"
+            + " last_active_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     @Override
     public String sql() {
@@ -30,10 +30,11 @@ record SessionStartRow(ShopperSession session, byte[] tokenHash, byte[] sealedAd
         st.setBytes(3, sealedAdvertisingKey);
         st.setLong(4, session.rotationPeriod().toMillis());
         st.setString(5, session.appInstance());
-        Rows.setNullable(st, 6, session.customerRef().orElse(null), Types.VARCHAR);
-        st.setBoolean(7, session.locationConsent());
-        st.setBoolean(8, session.analyticsConsent());
-        st.setObject(9, Rows.utc(session.startedAtMs()));
+        Rows.setNullable(st, 6, session.customer().map(c -> c.hash().bytes()).orElse(null), Types.BINARY);
+        Rows.setNullable(st, 7, session.customer().map(c -> c.pseudonym().toByteArray()).orElse(null), Types.BINARY);
+        st.setBoolean(8, session.locationConsent());
+        st.setBoolean(9, session.analyticsConsent());
         st.setObject(10, Rows.utc(session.startedAtMs()));
+        st.setObject(11, Rows.utc(session.startedAtMs()));
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import com.google.protobuf.ByteString;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.Rows;
 import io.floorgate.gateway.store.SealedColumn;
@@ -24,11 +25,11 @@ import io.floorgate.gateway.store.SealedColumn;
  */
 public final class SessionTable {
 
-    private static final String EXPIRE_STALE = "UPDATE shopper_session SET ended_at = ?, end_reason = 'expired'"
-            + " WHERE ended_at IS NULL AND last_active_at < ?";
+    private static final String EXPIRE_STALE = "UPDATE shopper_session SET ended_at = ?, end_reason = 'expired',"
+            + " customer_pseudonym = NULL WHERE ended_at IS NULL AND last_active_at < ?";
     private static final String SELECT_OPEN = "SELECT id, token_hash, advertising_key, rotation_period_ms, app_instance,"
-            + " customer_ref, consent_location, consent_analytics, started_at, last_active_at"
-            + " FROM shopper_session WHERE ended_at IS NULL";
+            + " customer_hash, customer_pseudonym, consent_location, consent_analytics, started_at,"
+            + " last_active_at FROM shopper_session WHERE ended_at IS NULL";
     private static final String TOUCH = "UPDATE shopper_session SET last_active_at = ? WHERE id = ? AND ended_at IS NULL";
 
     private final Database database;
@@ -53,10 +54,12 @@ public final class SessionTable {
                 while (rs.next()) {
                     String id = rs.getString(1);
                     byte[] advertisingKey = database.sealer().unseal(SealedColumn.ADVERTISING_KEY, id, rs.getBytes(3));
-                    ShopperSession session = new ShopperSession(id, rs.getString(5),
-                            Optional.ofNullable(rs.getString(6)), rs.getBoolean(7), rs.getBoolean(8), advertisingKey,
-                            Duration.ofMillis(rs.getLong(4)), epochMs(rs, 9));
-                    open.add(new StoredSession(session, rs.getBytes(2), epochMs(rs, 10)));
+                    byte[] hash = rs.getBytes(6);
+                    Optional<Customer> customer = hash == null ? Optional.empty() : Optional.of(
+                            new Customer(CustomerHash.of(hash), ByteString.copyFrom(rs.getBytes(7))));
+                    ShopperSession session = new ShopperSession(id, rs.getString(5), customer, rs.getBoolean(8),
+                            rs.getBoolean(9), advertisingKey, Duration.ofMillis(rs.getLong(4)), epochMs(rs, 10));
+                    open.add(new StoredSession(session, rs.getBytes(2), epochMs(rs, 11)));
                 }
             }
             return open;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +20,8 @@ import io.floorgate.config.Zone;
 import io.floorgate.gateway.ingest.SightingListener;
 import io.floorgate.gateway.linking.AdvertisedIdResolver;
 import io.floorgate.gateway.linking.Consent;
+import io.floorgate.gateway.linking.Customer;
+import io.floorgate.gateway.linking.ErasureListener;
 import io.floorgate.gateway.linking.SessionListener;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.linking.Touch;
@@ -65,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * of them is taken in again until they give consent again.
  */
 public final class LocationStage extends VerticleBase
-        implements SightingListener, LocationQuery, SessionListener, TouchListener {
+        implements SightingListener, LocationQuery, SessionListener, TouchListener, ErasureListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocationStage.class);
 
@@ -298,10 +301,27 @@ public final class LocationStage extends VerticleBase
     /** On whichever thread ended the session: closes its open visit on the stage context and drops its state. */
     @Override
     public void ended(String sessionId) {
+        context.runOnContext(v -> forget(sessionId));
+    }
+
+    /**
+     * The sessions of a customer being erased were ended just before ({@link #ended}, queued ahead of this on the stage
+     * context): this forgets them again, should a sighting have been placed in between, and completes once done.
+     */
+    @Override
+    public Future<Void> erase(Customer customer, Set<String> sessionIds) {
+        Promise<Void> done = Promise.promise();
         context.runOnContext(v -> {
-            estimator.forget(sessionId, clockMs.getAsLong());
-            locations.remove(sessionId);
+            sessionIds.forEach(this::forget);
+            done.complete();
         });
+        return done.future();
+    }
+
+    /** On the stage context: closes the session's open visit and drops its state. */
+    private void forget(String sessionId) {
+        estimator.forget(sessionId, clockMs.getAsLong());
+        locations.remove(sessionId);
     }
 
     /**
@@ -316,10 +336,8 @@ public final class LocationStage extends VerticleBase
         }
         Promise<Void> letGo = Promise.promise();
         context.runOnContext(v -> {
-            long now = clockMs.getAsLong();
-            estimator.forget(session.id(), now);
-            locations.remove(session.id());
-            publishOccupancy(now);
+            forget(session.id());
+            publishOccupancy(clockMs.getAsLong());
             letGo.complete();
         });
         return letGo.future();

@@ -10,7 +10,7 @@ import io.floorgate.gateway.store.StoreWrite;
 /** An order's whole current row, written at every step: a restart restores the order from it alone. */
 record OrderRow(Order order) implements StoreWrite {
 
-    private static final String SQL = "MERGE INTO pickup_order (order_id, customer_ref, pickup_point_id, code, state,"
+    private static final String SQL = "MERGE INTO pickup_order (order_id, customer_hash, pickup_point_id, code, state,"
             + " session_id, eta_minutes, ready_at, on_the_way_at, arrived_at, handed_off_at)"
             + " KEY (order_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -22,7 +22,7 @@ record OrderRow(Order order) implements StoreWrite {
     @Override
     public void bind(PreparedStatement st) throws SQLException {
         st.setString(1, order.id());
-        st.setString(2, order.customerRef());
+        st.setBytes(2, order.customer().bytes());
         st.setString(3, order.pickupPointId());
         st.setString(4, order.code());
         st.setString(5, order.state().name());

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
+import io.floorgate.gateway.linking.CustomerHash;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.Rows;
 
@@ -23,11 +24,14 @@ public final class OrderTable {
         this.database = database;
     }
 
-    /** Every order not yet handed off, and those handed off since {@code handedOffSinceMs}. */
+    /**
+     * Every order not yet handed off, and those handed off since {@code handedOffSinceMs}; not the orders an erasure
+     * anonymized (they belong to nobody any more).
+     */
     public List<Order> restore(long handedOffSinceMs) throws SQLException {
-        String sql = "SELECT order_id, customer_ref, pickup_point_id, code, state, session_id, eta_minutes, ready_at,"
+        String sql = "SELECT order_id, customer_hash, pickup_point_id, code, state, session_id, eta_minutes, ready_at,"
                 + " on_the_way_at, arrived_at, handed_off_at FROM pickup_order"
-                + " WHERE handed_off_at IS NULL OR handed_off_at >= ? ORDER BY ready_at";
+                + " WHERE (handed_off_at IS NULL OR handed_off_at >= ?) AND customer_hash IS NOT NULL ORDER BY ready_at";
         List<Order> orders = new ArrayList<>();
         try (Connection c = database.connect(); PreparedStatement st = c.prepareStatement(sql)) {
             st.setObject(1, Rows.utc(handedOffSinceMs));
@@ -35,7 +39,7 @@ public final class OrderTable {
                 while (rs.next()) {
                     int eta = rs.getInt(7);
                     OptionalInt etaMinutes = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(eta);
-                    orders.add(new Order(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    orders.add(new Order(rs.getString(1), CustomerHash.of(rs.getBytes(2)), rs.getString(3), rs.getString(4),
                             OrderState.valueOf(rs.getString(5)), Optional.ofNullable(rs.getString(6)), etaMinutes,
                             millis(rs, 8).orElseThrow(), millis(rs, 9), millis(rs, 10), millis(rs, 11)));
                 }

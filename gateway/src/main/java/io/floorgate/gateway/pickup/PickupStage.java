@@ -25,6 +25,9 @@ import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
 import io.floorgate.config.ZoneKind;
 import io.floorgate.gateway.ingest.DeviceEventListener;
+import io.floorgate.gateway.linking.Customer;
+import io.floorgate.gateway.linking.CustomerHash;
+import io.floorgate.gateway.linking.ErasureListener;
 import io.floorgate.gateway.linking.SessionDirectory;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.linking.Touch;
@@ -65,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * changes one ({@link PickupQueueQuery}), the way the location stage publishes occupancy.
  */
 public final class PickupStage extends VerticleBase implements ZoneChangeListener, DeviceEventListener,
-        TouchListener, PickupQueueQuery {
+        TouchListener, PickupQueueQuery, ErasureListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(PickupStage.class);
 
@@ -138,7 +141,7 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
             if (existing != null && existing.state() != OrderState.READY) {
                 throw invalid(existing, "made READY again");
             }
-            if (existing != null && existing.customerRef().equals(ready.customerRef())
+            if (existing != null && existing.customer().equals(ready.customer())
                     && existing.pickupPointId().equals(ready.pickupPointId()) && existing.code().equals(ready.code())) {
                 done.complete(new ReadyOutcome(existing, false));
                 return;
@@ -146,7 +149,7 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
             if (existing == null) {
                 makeRoom();
             }
-            Order order = Order.ready(ready.orderId(), ready.customerRef(), ready.pickupPointId(), ready.code(),
+            Order order = Order.ready(ready.orderId(), ready.customer(), ready.pickupPointId(), ready.code(),
                     clockMs.getAsLong());
             Promise<Order> stepped = Promise.promise();
             step(existing, order, StepSource.SYSTEM, stepped, new PickupEvent.Ready(order));
@@ -215,9 +218,29 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
     }
 
     /** The orders a customer may collect now, for a shopper's stream when it opens. */
-    public Future<List<Order>> openOrdersOf(String customerRef) {
+    public Future<List<Order>> openOrdersOf(CustomerHash customer) {
         return onStage(done -> done.complete(orders.values().stream()
-                .filter(o -> o.customerRef().equals(customerRef) && o.state() != OrderState.HANDED_OFF).toList()));
+                .filter(o -> o.customer().equals(customer) && o.state() != OrderState.HANDED_OFF).toList()));
+    }
+
+    /**
+     * A customer's data is erased: their orders, and orders linked to their sessions, leave the stage (and the queue)
+     * without a write; the erasure anonymizes their rows. An order system that makes one ready again starts afresh.
+     */
+    @Override
+    public Future<Void> erase(Customer customer, Set<String> sessionIds) {
+        return onStage(done -> {
+            for (Order order : List.copyOf(orders.values())) {
+                if (order.customer().equals(customer.hash())
+                        || order.sessionId().filter(sessionIds::contains).isPresent()) {
+                    remove(order);
+                    if (committedOpen.remove(order.id()) != null) {
+                        openOrders = List.copyOf(committedOpen.values());
+                    }
+                }
+            }
+            done.complete();
+        });
     }
 
     /** On the location stage's context: an entry into a pickup zone is an arrival for the shopper's orders there. */
@@ -226,8 +249,8 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
         boolean pickupZone = config.get().zone(entry.zoneId()).map(Zone::kind).filter(ZoneKind.PICKUP::equals)
                 .isPresent();
         if (pickupZone) {
-            Optional<String> customerRef = sessions.find(entry.sessionId()).flatMap(ShopperSession::customerRef);
-            context.runOnContext(v -> arriveAt(entry.sessionId(), customerRef, p -> p.zone().equals(entry.zoneId()),
+            Optional<CustomerHash> customer = customerOf(entry.sessionId());
+            context.runOnContext(v -> arriveAt(entry.sessionId(), customer, p -> p.zone().equals(entry.zoneId()),
                     StepSource.ZONE, entry.atMs()));
         }
     }
@@ -253,8 +276,12 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
                 return;
             }
         }
-        Optional<String> customerRef = sessions.find(touch.sessionId()).flatMap(ShopperSession::customerRef);
-        context.runOnContext(v -> arriveAt(touch.sessionId(), customerRef, here, source, touch.atMs()));
+        Optional<CustomerHash> customer = customerOf(touch.sessionId());
+        context.runOnContext(v -> arriveAt(touch.sessionId(), customer, here, source, touch.atMs()));
+    }
+
+    private Optional<CustomerHash> customerOf(String sessionId) {
+        return sessions.find(sessionId).flatMap(ShopperSession::customer).map(Customer::hash);
     }
 
     @Override
@@ -306,11 +333,11 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
      * The session's orders waiting for arrival at a pickup point that is {@code here} arrive, and are linked to it.
      * The shopper's orders are those linked to the session or, not linked yet, of its customer reference.
      */
-    private void arriveAt(String sessionId, Optional<String> customerRef, Predicate<Pickup.PickupPoint> here,
+    private void arriveAt(String sessionId, Optional<CustomerHash> customer, Predicate<Pickup.PickupPoint> here,
                           StepSource source, long atMs) {
         for (Order order : List.copyOf(orders.values())) {
             boolean shoppers = order.sessionId().map(sessionId::equals)
-                    .orElseGet(() -> customerRef.filter(order.customerRef()::equals).isPresent());
+                    .orElseGet(() -> customer.filter(order.customer()::equals).isPresent());
             if (shoppers && order.state().awaitsArrival() && pickupPoint(order.pickupPointId()).filter(here).isPresent()) {
                 Promise<Order> done = Promise.promise();
                 arrive(order.linkedTo(sessionId), order, source, atMs, done);
@@ -493,7 +520,7 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
 
     private Order owned(ShopperSession session, String orderId) {
         Order order = known(orderId);
-        if (!session.customerRef().filter(order.customerRef()::equals).isPresent()) {
+        if (!session.customer().map(Customer::hash).filter(order.customer()::equals).isPresent()) {
             throw new PickupRefused(PickupRefused.Reason.NOT_YOUR_ORDER,
                     "order " + orderId + " belongs to another customer");
         }

@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
     /** Versioned schema scripts, applied in order, each once; never edit one that has shipped. */
     private static final List<String> MIGRATIONS = List.of("V1__device_events_and_state.sql", "V2__sessions.sql",
             "V3__zone_visits.sql", "V4__orders.sql", "V5__session_touches.sql", "V6__upstream_outbox.sql",
-            "V8__sealed_advertising_keys.sql");
+            "V7__customer_hashes_erasures_audit.sql", "V8__sealed_advertising_keys.sql");
 
     static final String NAME = "floorgate";
     private static final String USER = "floorgate";
@@ -59,11 +59,21 @@ public final class Database implements AutoCloseable {
 
     /** An unencrypted database: for tests and tools that write one. */
     public static Database open(Path dataDir) throws SQLException, IOException {
+        return open(dataDir, List.of());
+    }
+
+    /** An unencrypted database, with the Java parts of migrations. */
+    public static Database open(Path dataDir, List<SchemaStep> steps) throws SQLException, IOException {
         try {
-            return open(dataDir, Optional.empty());
+            return open(dataDir, Optional.empty(), steps);
         } catch (KeyRefused e) {
             throw new SQLException(e.getMessage(), e);
         }
+    }
+
+    /** As {@link #open(Path, Optional, List)} with no Java migration steps: for tools and tests. */
+    public static Database open(Path dataDir, Optional<DatabaseKey> key) throws SQLException, IOException, KeyRefused {
+        return open(dataDir, key, List.of());
     }
 
     /**
@@ -71,8 +81,11 @@ public final class Database implements AutoCloseable {
      * clear without one. An existing database is opened with {@code IFEXISTS}, and a key that does not fit it (none
      * for an encrypted file, one for a clear file, another key) is refused by name before H2 reports the file as
      * corrupted, so that a missing or wrong key never looks like damage and never yields a fresh empty database.
+     *
+     * @param steps the Java parts of migrations, each around its version's script
      */
-    public static Database open(Path dataDir, Optional<DatabaseKey> key) throws SQLException, IOException, KeyRefused {
+    public static Database open(Path dataDir, Optional<DatabaseKey> key, List<SchemaStep> steps)
+            throws SQLException, IOException, KeyRefused {
         Files.createDirectories(dataDir);
         boolean exists = Files.exists(file(dataDir));
         if (exists) {
@@ -96,7 +109,7 @@ public final class Database implements AutoCloseable {
         // Only the anchor may create the database: a connection made later, to a database lost under the gateway
         // (its file gone), must fail rather than quietly open an empty one in its place.
         Database db = new Database(url + ";IFEXISTS=TRUE", password, Sealer.of(key), anchor);
-        db.migrate();
+        db.migrate(steps);
         return db;
     }
 
@@ -139,7 +152,7 @@ public final class Database implements AutoCloseable {
         return sealer;
     }
 
-    private void migrate() throws SQLException, IOException {
+    private void migrate(List<SchemaStep> steps) throws SQLException, IOException {
         try (Statement st = anchor.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
                     + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
@@ -157,8 +170,18 @@ public final class Database implements AutoCloseable {
                 }
                 anchor.setAutoCommit(false);
                 try {
-                    for (String sql : statementsOf(script)) {
-                        st.execute(sql);
+                    List<String> statements = statementsOf(script);
+                    SchemaStep.Script run = () -> {
+                        for (String sql : statements) {
+                            st.execute(sql);
+                        }
+                    };
+                    int v = version;
+                    Optional<SchemaStep> step = steps.stream().filter(s -> s.version() == v).findFirst();
+                    if (step.isPresent()) {
+                        step.get().migrate(anchor, run);
+                    } else {
+                        run.run();
                     }
                     st.execute("INSERT INTO schema_version (version, script) VALUES (" + version + ", '" + script + "')");
                     anchor.commit();

@@ -1,6 +1,7 @@
 package io.floorgate.gateway.store;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import io.floorgate.config.Ingest;
@@ -27,12 +28,17 @@ public final class Storage implements Component {
     private final Ingest ingest;
     private final boolean fsyncOnCommit;
     private final MeterRegistry metrics;
+    private final List<SchemaStep> schemaSteps;
     private Database database;
     private GroupCommitter committer;
 
-    /** @param key the database's key at rest; empty: in clear */
+    /**
+     * @param key         the database's key at rest; empty: in clear
+     * @param schemaSteps the Java parts of migrations (see {@link SchemaStep})
+     */
     public Storage(Vertx vertx, Path dataDir, Optional<DatabaseKey> key, Ingest ingest, boolean fsyncOnCommit,
-                   MeterRegistry metrics) {
+                   MeterRegistry metrics, List<SchemaStep> schemaSteps) {
+        this.schemaSteps = schemaSteps;
         this.vertx = vertx;
         this.dataDir = dataDir;
         this.key = key;
@@ -49,7 +55,7 @@ public final class Storage implements Component {
     @Override
     public Future<Void> start() {
         return vertx.executeBlocking(() -> {
-            database = Database.open(dataDir, key);
+            database = Database.open(dataDir, key, schemaSteps);
             committer = new GroupCommitter(database, ingest.queueCapacity(), ingest.commitMaxBatch(),
                     ingest.commitInterval(), fsyncOnCommit, metrics);
             return null;

@@ -3,16 +3,22 @@ package io.floorgate.gateway.summary;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.floorgate.config.Device;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.ingest.DeviceEventListener;
 import io.floorgate.gateway.ingest.DeviceHealth;
 import io.floorgate.gateway.ingest.Rejection;
 import io.floorgate.gateway.linking.Consent;
+import io.floorgate.gateway.linking.Customer;
+import io.floorgate.gateway.linking.ErasureListener;
 import io.floorgate.gateway.linking.SessionDirectory;
 import io.floorgate.gateway.linking.SessionListener;
 import io.floorgate.gateway.linking.ShopperSession;
@@ -28,8 +34,10 @@ import io.floorgate.gateway.store.CommitListener;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.upstream.LiveEvents;
 import io.floorgate.gateway.upstream.OutboxEntry;
+import io.floorgate.gateway.upstream.OutboxPriority;
 import io.floorgate.gateway.upstream.Pseudonyms;
 import io.floorgate.proto.v1.DeviceEvent;
+import io.floorgate.proto.v1.ShopperRecord;
 import io.floorgate.proto.v1.StoreSummary;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,7 +65,8 @@ import org.slf4j.LoggerFactory;
  * <p>The window's length is read at start; a reloaded configuration changes it at the next start.
  */
 public final class SummaryStage extends VerticleBase
-        implements ZoneChangeListener, PickupListener, DeviceEventListener, TouchListener, SessionListener {
+        implements ZoneChangeListener, PickupListener, DeviceEventListener, TouchListener, SessionListener,
+        ErasureListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(SummaryStage.class);
 
@@ -128,6 +137,38 @@ public final class SummaryStage extends VerticleBase
             queue(OutboxEntry.summary(summary));
         }
         offerWaiting();
+    }
+
+    /**
+     * A customer's data is erased: the current window forgets them, and summaries still waiting for the commit queue
+     * lose their records, so that nothing written after the erasure notice names them (upstream.proto, ErasureNotice).
+     */
+    @Override
+    public Future<Void> erase(Customer customer, Set<String> sessionIds) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> {
+            windows.erase(customer.pseudonym(), sessionIds);
+            for (int i = waiting.size(); i > 0; i--) {
+                waiting.addLast(withoutShopper(waiting.removeFirst(), customer.pseudonym()));
+            }
+            done.complete();
+        });
+        return done.future();
+    }
+
+    private static OutboxEntry withoutShopper(OutboxEntry entry, ByteString pseudonym) {
+        if (entry.priority() != OutboxPriority.SUMMARY) {
+            return entry;
+        }
+        try {
+            StoreSummary summary = StoreSummary.parseFrom(entry.body());
+            List<ShopperRecord> kept = summary.getShoppersList().stream()
+                    .filter(s -> !s.getShopperHash().equals(pseudonym)).toList();
+            return kept.size() == summary.getShoppersCount() ? entry
+                    : OutboxEntry.summary(summary.toBuilder().clearShoppers().addAllShoppers(kept).build());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a summary this stage serialized does not parse", e);
+        }
     }
 
     private void queue(OutboxEntry entry) {

@@ -17,6 +17,7 @@ import io.floorgate.config.StoreConfig;
 import io.floorgate.config.Zone;
 import io.floorgate.gateway.ingest.DeviceHealth;
 import io.floorgate.gateway.ingest.Rejection;
+import io.floorgate.gateway.linking.Customer;
 import io.floorgate.gateway.linking.SessionDirectory;
 import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.linking.Touch;
@@ -130,7 +131,7 @@ final class WindowSummarizer {
     void entered(ZoneEntry entry) {
         window.zone(entry.zoneId()).entries++;
         consenting(entry.sessionId()).ifPresent(session -> {
-            ByteString hash = pseudonyms.shopper(session.customerRef(), session.id());
+            ByteString hash = shopperHash(session);
             openVisits.put(session.id(), new OpenVisit(entry.zoneId(), entry.atMs(), hash));
             window.shopper(session.id(), hash);
         });
@@ -154,14 +155,14 @@ final class WindowSummarizer {
             pickup.handedOff++;
             pickup.waitsS.add(handedOff.waitMs() / 1000.0);
             handedOff.order().sessionId().flatMap(this::consenting).ifPresent(session -> window.shopper(session.id(),
-                    pseudonyms.shopper(session.customerRef(), session.id())).handedOff++);
+                    shopperHash(session)).handedOff++);
         } else if (event instanceof PickupEvent.ServiceLevelBreached breach) {
             pickup.breaches++;
             Optional<String> linked = breach.order().sessionId();
             if (linked.isPresent()) {
                 breachedSessions.add(linked.get());
             } else {
-                sessions.active().stream().filter(s -> s.customerRef().filter(breach.order().customerRef()::equals)
+                sessions.active().stream().filter(s -> s.customer().map(Customer::hash).filter(breach.order().customer()::equals)
                         .isPresent()).forEach(s -> breachedSessions.add(s.id()));
             }
         }
@@ -199,7 +200,7 @@ final class WindowSummarizer {
             return;
         }
         consenting(touch.sessionId()).ifPresent(session -> window.shopper(session.id(),
-                pseudonyms.shopper(session.customerRef(), session.id())).kioskInteractions++);
+                shopperHash(session)).kioskInteractions++);
         if (touch.kind() == TouchKind.FEEDBACK) {
             KioskInteraction.Feedback feedback = window.kiosk.awaitingTouch
                     .remove(new EventKey(touch.deviceId(), touch.bootId(), touch.seq()));
@@ -208,6 +209,25 @@ final class WindowSummarizer {
                         .add(feedback);
             }
         }
+    }
+
+    /**
+     * A shopper as the chain may follow them across visits: by the customer's pseudonym (computed at check-in, see
+     * {@link Customer}), else by this session alone.
+     */
+    private ByteString shopperHash(ShopperSession session) {
+        return session.customer().map(Customer::pseudonym).orElseGet(() -> pseudonyms.session(session.id()));
+    }
+
+    /**
+     * A customer's data is erased: the window forgets their shopper records and open visits, by session and by the
+     * customer's pseudonym (sessions of theirs that ended earlier in the window), so no summary carries them again.
+     */
+    void erase(ByteString pseudonym, Set<String> sessionIds) {
+        window.shoppers.entrySet().removeIf(s -> sessionIds.contains(s.getKey()) || s.getValue().hash.equals(pseudonym));
+        openVisits.entrySet().removeIf(v -> sessionIds.contains(v.getKey()) || v.getValue().shopperHash()
+                .equals(pseudonym));
+        breachedSessions.removeAll(sessionIds);
     }
 
     void ended(String sessionId) {

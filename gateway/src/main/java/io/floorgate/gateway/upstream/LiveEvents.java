@@ -8,6 +8,7 @@ import io.floorgate.gateway.pickup.PickupEvent;
 import io.floorgate.gateway.pickup.PickupEventRows;
 import io.floorgate.gateway.store.StoreWrite;
 import io.floorgate.proto.v1.DeviceOffline;
+import io.floorgate.proto.v1.ErasureNotice;
 import io.floorgate.proto.v1.IngestStorm;
 import io.floorgate.proto.v1.PickupArrived;
 import io.floorgate.proto.v1.PickupHandedOff;
@@ -61,6 +62,20 @@ public final class LiveEvents implements PickupEventRows, OfflineRows {
         return List.of(OutboxEntry.event(UpstreamEvent.newBuilder()
                 .setDeviceOffline(DeviceOffline.newBuilder().setDeviceId(deviceId).setLastSeenMs(lastSeenMs))
                 .build(), atMs));
+    }
+
+    /**
+     * A customer's data was erased: the chain should erase its copies (upstream.proto, {@code ErasureNotice}). Committed
+     * in the erasure's own transaction, so the chain hears of every erasure the store made, and of no other.
+     *
+     * @param customerReference named only by its upstream pseudonym, as summaries name the customer
+     * @param orderIds          the customer's orders the store held, named by their pseudonyms as pickup events do
+     */
+    public OutboxEntry erasure(String customerReference, List<String> orderIds, long atMs) {
+        ErasureNotice.Builder notice = ErasureNotice.newBuilder()
+                .setCustomerHash(pseudonyms.customer(customerReference));
+        orderIds.forEach(id -> notice.addOrderHashes(pseudonyms.order(id)));
+        return OutboxEntry.event(UpstreamEvent.newBuilder().setErasureNotice(notice).build(), atMs);
     }
 
     /** @param deviceId for a flood, the configured device that caused most of it; empty otherwise */

@@ -2,7 +2,6 @@ package io.floorgate.gateway.upstream;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.util.Optional;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,7 +24,15 @@ public final class Pseudonyms {
 
     /** @param hashKey the store's key, validated at load (at least 16 characters); its UTF-8 bytes key the HMAC */
     public Pseudonyms(String hashKey) {
-        SecretKeySpec key = new SecretKeySpec(hashKey.getBytes(StandardCharsets.UTF_8), HMAC);
+        this(hashKey.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Keyed with raw bytes: the gateway's own local key (privacy/CustomerKeys), which hashes customer references at
+     * rest the same way but apart from what the chain sees.
+     */
+    public Pseudonyms(byte[] keyBytes) {
+        SecretKeySpec key = new SecretKeySpec(keyBytes, HMAC);
         this.mac = ThreadLocal.withInitial(() -> {
             try {
                 Mac m = Mac.getInstance(HMAC);
@@ -47,11 +54,6 @@ public final class Pseudonyms {
 
     public ByteString order(String orderId) {
         return hash("order:", orderId);
-    }
-
-    /** A shopper as the chain may follow them across visits: by customer reference, else by this session alone. */
-    public ByteString shopper(Optional<String> customerRef, String sessionId) {
-        return customerRef.map(this::customer).orElseGet(() -> session(sessionId));
     }
 
     private ByteString hash(String domain, String identifier) {

@@ -18,6 +18,7 @@ import io.floorgate.gateway.pickup.Order;
 import io.floorgate.gateway.pickup.OrderState;
 import io.floorgate.gateway.pickup.PickupEvent;
 import io.floorgate.gateway.pickup.StepSource;
+import io.floorgate.gateway.testing.Customers;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -92,7 +93,7 @@ class AlertStageTest {
 
     @Test
     void onPickup_whenServiceLevelBreached_thenAlertUntilHandedOff() {
-        Order order = new Order("order-7", "cust", "counter", "CODE", OrderState.ARRIVED, Optional.empty(),
+        Order order = new Order("order-7", Customers.hash("cust"), "counter", "CODE", OrderState.ARRIVED, Optional.empty(),
                 OptionalInt.empty(), 1, OptionalLong.empty(), OptionalLong.of(2), OptionalLong.empty());
         stage.onPickup(new PickupEvent.ServiceLevelBreached(order, 330_000, 300_000));
         assertThat(openAlert(AlertKind.SERVICE_LEVEL_BREACH, "order-7").message())

@@ -21,6 +21,8 @@ import io.floorgate.gateway.location.Wayfinder;
 import io.floorgate.gateway.location.ZoneOccupancy;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
+import io.floorgate.gateway.privacy.CustomerKeys;
+import io.floorgate.gateway.upstream.Pseudonyms;
 import io.floorgate.gateway.testing.AppClient;
 import io.floorgate.gateway.testing.RunningGateway;
 import io.floorgate.gateway.testing.TestStore;
@@ -82,7 +84,10 @@ class LocationAndWayfindingTest {
                 System::currentTimeMillis, new SimpleMeterRegistry());
         ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, () -> config, StaffAuthenticator.NONE),
                 new SimpleMeterRegistry());
-        new ApiRoutes(sessions, locations, wayfinder, () -> config, ApiRoutes.loadOpenApiDocument()).mount(api);
+        CustomerKeys customers = new CustomerKeys(dataDir, new Pseudonyms(config.upstream().hashKey()));
+        customers.load();
+        new ApiRoutes(sessions, locations, wayfinder, () -> config, ApiRoutes.loadOpenApiDocument(), customers)
+                .mount(api);
         HttpServer server = RunningGateway.await(vertx.createHttpServer().requestHandler(api.inFrontOf(
                 Router.router(vertx))).listen(0, "127.0.0.1"));
         app = new AppClient(server.actualPort());

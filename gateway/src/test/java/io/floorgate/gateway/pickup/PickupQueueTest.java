@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import com.google.protobuf.ByteString;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.StoreConfigLoader;
 import io.floorgate.gateway.linking.InMemorySessionDirectory;
@@ -16,6 +17,9 @@ import io.floorgate.gateway.linking.ShopperSession;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.testing.RunningGateway;
+import io.floorgate.gateway.testing.Customers;
+import io.floorgate.gateway.linking.CustomerHash;
+import io.floorgate.gateway.linking.Customer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PickupQueueTest {
 
     private static final String POINT = "counter-1";
-    private static final String CUSTOMER = "customer-7";
+    private static final CustomerHash CUSTOMER = Customers.hash("customer-7");
     private static final long NOW_MS = 1_800_000_000_000L;
 
     @TempDir
@@ -37,7 +41,7 @@ class PickupQueueTest {
     private Database database;
     private GroupCommitter committer;
     private PickupStage pickup;
-    private final ShopperSession anna = new ShopperSession("session-anna", "app-1", Optional.of(CUSTOMER), false,
+    private final ShopperSession anna = new ShopperSession("session-anna", "app-1", Optional.of(new Customer(CUSTOMER, ByteString.EMPTY)), false,
             false, new byte[16], Duration.ofMinutes(1), NOW_MS);
 
     @BeforeEach

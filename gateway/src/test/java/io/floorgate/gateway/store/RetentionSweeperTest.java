@@ -191,8 +191,8 @@ class RetentionSweeperTest {
         Instant now = NOW;
         try (Database db = Database.open(dataDir); Connection c = db.connect(); Statement st = c.createStatement()) {
             for (String[] order : new String[][] {{"old", "2026-08-01T10:00:00Z"}, {"recent", "2026-11-21T10:00:00Z"}}) {
-                st.execute("INSERT INTO pickup_order (order_id, customer_ref, pickup_point_id, code, state, ready_at)"
-                        + " VALUES ('" + order[0] + "', 'c', 'counter-1', 'code-" + order[0] + "', 'READY', TIMESTAMP"
+                st.execute("INSERT INTO pickup_order (order_id, customer_hash, pickup_point_id, code, state, ready_at)"
+                        + " VALUES ('" + order[0] + "', NULL, 'counter-1', 'code-" + order[0] + "', 'READY', TIMESTAMP"
                         + " WITH TIME ZONE '" + order[1] + "')");
                 st.execute("INSERT INTO pickup_step (order_id, step, at, source) VALUES ('" + order[0] + "', 'READY',"
                         + " TIMESTAMP WITH TIME ZONE '" + order[1] + "', 'system')");

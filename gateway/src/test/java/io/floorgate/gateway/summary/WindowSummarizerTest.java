@@ -39,6 +39,7 @@ import io.floorgate.proto.v1.ScoreAggregate;
 import io.floorgate.proto.v1.ShopperRecord;
 import io.floorgate.proto.v1.StoreSummary;
 import io.floorgate.proto.v1.ZoneSummary;
+import io.floorgate.gateway.testing.Customers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -268,13 +269,13 @@ class WindowSummarizerTest {
         return copy;
     }
 
-    private static ShopperSession session(String id, Optional<String> customerRef, boolean analytics) {
-        return new ShopperSession(id, "app-" + id, customerRef, true, analytics, new byte[16], Duration.ofMinutes(1),
-                T0 - 60_000);
+    private ShopperSession session(String id, Optional<String> customerRef, boolean analytics) {
+        return new ShopperSession(id, "app-" + id, customerRef.map(ref -> Customers.customer(ref, pseudonyms)), true,
+                analytics, new byte[16], Duration.ofMinutes(1), T0 - 60_000);
     }
 
     private static Order order(String id, String customerRef, Optional<String> sessionId) {
-        return new Order(id, customerRef, "counter", "code-" + id, OrderState.READY, sessionId, OptionalInt.empty(),
+        return new Order(id, Customers.hash(customerRef), "counter", "code-" + id, OrderState.READY, sessionId, OptionalInt.empty(),
                 T0, OptionalLong.empty(), OptionalLong.of(T0 + 1_000), OptionalLong.empty());
     }
 

@@ -65,7 +65,8 @@ public final class Shoppers {
         }
         JsonObject json = new JsonObject(response.body());
         JsonObject advertising = json.getJsonObject("advertising");
-        ShopperSession session = new ShopperSession(json.getString("sessionId"), appInstanceId, customerRef,
+        // The customer is the gateway's keyed hash of the reference: its key is the gateway's own, so not computed here.
+        ShopperSession session = new ShopperSession(json.getString("sessionId"), appInstanceId, Optional.empty(),
                 locationConsent, analyticsConsent, Base64.getDecoder().decode(advertising.getString("key")),
                 Duration.ofSeconds(advertising.getLong("rotationPeriodSeconds")), System.currentTimeMillis());
         return new CheckedIn(session, json.getString("token"));

@@ -3,7 +3,6 @@ package io.floorgate.gateway.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -37,11 +36,6 @@ class PseudonymsTest {
                 .isNotEqualTo(pseudonyms.customer("c-42"));
     }
 
-    @Test
-    void shopper_isTheCustomerWhenKnownElseTheSession() {
-        assertThat(pseudonyms.shopper(Optional.of("c-42"), "s-1")).isEqualTo(pseudonyms.customer("c-42"));
-        assertThat(pseudonyms.shopper(Optional.empty(), "s-1")).isEqualTo(pseudonyms.session("s-1"));
-    }
 
     private static ByteString hmac(String key, String text) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");

@@ -258,7 +258,7 @@ final class OpsFeed {
         JsonArray rows = new JsonArray();
         sorted.stream().limit(MAX_QUEUE_ROWS).forEach(o -> {
             JsonObject row = new JsonObject().put("id", o.id()).put("state", o.state().name())
-                    .put("point", o.pickupPointId()).put("customer", o.customerRef()).put("readyAt", o.readyAtMs());
+                    .put("point", o.pickupPointId()).put("customer", o.customer().label()).put("readyAt", o.readyAtMs());
             o.onTheWayAtMs().ifPresent(ms -> row.put("onTheWayAt", ms));
             o.etaMinutes().ifPresent(eta -> row.put("etaMinutes", eta));
             o.arrivedAtMs().ifPresent(ms -> row.put("arrivedAt", ms));
