@@ -47,6 +47,7 @@ import io.floorgate.gateway.staff.ops.OpsRoutes;
 import io.floorgate.gateway.staff.ops.OpsSources;
 import io.floorgate.gateway.staff.ops.StageAlerts;
 import io.floorgate.gateway.staff.ops.StoreControl;
+import io.floorgate.gateway.store.PeriodicBackup;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
@@ -108,8 +109,8 @@ public final class Gateway {
         this.config = new AtomicReference<>(settings.config());
         this.wayfinder = new ZoneGraphWayfinder(settings.config());
         this.pseudonyms = new Pseudonyms(settings.config().upstream().hashKey());
-        this.storage = new Storage(vertx, settings.dataDir(), settings.config().ingest(), settings.fsyncOnCommit(),
-                metrics);
+        this.storage = new Storage(vertx, settings.dataDir(), settings.config().ingest(), settings.config().storage(),
+                settings.fsyncOnCommit(), metrics);
     }
 
     /** Starts a gateway with the store's own configuration and no file to watch. */
@@ -376,6 +377,11 @@ public final class Gateway {
         return watcher == null ? Future.succeededFuture(ReloadResult.refused(List.of(
                 "the gateway was started without a configuration file; there is nothing to reload")))
                 : watcher.reloadNow();
+    }
+
+    /** The periodic backups of the database. */
+    public PeriodicBackup backups() {
+        return storage.backups();
     }
 
     /** The store's alerts: read them, acknowledge them, listen to them; raise and clear the uplink backlog. */

@@ -11,6 +11,8 @@ import io.floorgate.config.Listeners;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.StoreConfigLoader;
 import io.floorgate.gateway.staff.HashPasswordCommand;
+import io.floorgate.gateway.store.DamagedDatabaseException;
+import io.floorgate.gateway.store.RestoreBackupCommand;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,15 +22,17 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar floorgate-gateway.jar}: runs one store's gateway until SIGTERM or Ctrl-C; {@code ... hash-password}
- * makes a staff account's password hash instead.
+ * makes a staff account's password hash instead, {@code ... restore-backup} puts a backup in place of the database.
+ * A start that finds the database damaged exits with {@value #EXIT_DAMAGED_DATABASE} and the command to recover.
  */
 @Command(name = "floorgate-gateway", mixinStandardHelpOptions = true,
-        description = "Runs the Floorgate in-store gateway.", subcommands = HashPasswordCommand.class)
+        description = "Runs the Floorgate in-store gateway.", subcommands = {HashPasswordCommand.class, RestoreBackupCommand.class})
 public final class GatewayMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
     private static final int EXIT_BAD_CONFIG = 2;
     private static final int EXIT_START_FAILED = 3;
+    private static final int EXIT_DAMAGED_DATABASE = 4;
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
     @Option(names = "--config", description = "Store configuration YAML; default: the built-in demo store.")
@@ -45,6 +49,15 @@ public final class GatewayMain implements Callable<Integer> {
 
     @Option(names = "--fsync", description = "fsync every committed batch: survives a power cut, at a cost per batch.")
     private boolean fsync;
+
+    private static Optional<DamagedDatabaseException> damagedDatabase(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof DamagedDatabaseException damaged) {
+                return Optional.of(damaged);
+            }
+        }
+        return Optional.empty();
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new GatewayMain()).execute(args));
@@ -69,8 +82,15 @@ public final class GatewayMain implements Callable<Integer> {
             gateway = Gateway.start(vertx, new GatewaySettings(config, Optional.ofNullable(configFile), dataDir, fsync))
                     .toCompletionStage().toCompletableFuture().get();
         } catch (Exception e) {
-            LOG.error("Gateway did not start: {}", e.getCause() != null ? e.getCause().toString() : e.toString());
             vertx.close();
+            Optional<DamagedDatabaseException> damaged = damagedDatabase(e);
+            if (damaged.isPresent()) {
+                // The operator's next step is in the message: said once, plainly, on standard error and in the log.
+                LOG.error("Gateway did not start: {}", damaged.get().getMessage());
+                System.err.println(damaged.get().getMessage());
+                return EXIT_DAMAGED_DATABASE;
+            }
+            LOG.error("Gateway did not start: {}", e.getCause() != null ? e.getCause().toString() : e.toString());
             return EXIT_START_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,5 +1,6 @@
 package io.floorgate.gateway.store;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -42,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * reconnects at once; if that fails too, the database is unavailable: everything queued and everything offered from
  * then on fails at once through its listener (never acknowledged, never left waiting), {@link #unavailableReason}
  * says why, and the writer tries again every {@link #RECONNECT_PAUSE} until it can commit again.
+ *
+ * <p>Disk space: before every batch (and every {@link #IDLE_POLL} while idle) the writer measures the free space on
+ * the database's disk, one {@code statvfs} call. Below the configured floor, or once a commit failed because the disk
+ * is full, every write queued or offered is refused at once, like a lost database, and counted; the writer measures
+ * again every {@link #SPACE_RECHECK} and commits again, by itself, once {@code max(floor, }{@link
+ * #RESUME_HEADROOM_BYTES}{@code )} is free. One line is logged each way.
  */
 public final class GroupCommitter implements AutoCloseable, StorageHealth {
 
@@ -61,6 +69,15 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
     private static final int VALIDITY_TIMEOUT_SECONDS = 1;
     /** How long the writer waits for a first write before it checks, while idle, that its connection still works. */
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
+    /** Between measurements of the free space while writes are refused for want of it. */
+    private static final Duration SPACE_RECHECK = Duration.ofMillis(250);
+    /**
+     * Writes resume only once this much is free, whatever the floor: after a really full disk (or with a floor of 0)
+     * resuming at a few free bytes would fail the next commit again at once.
+     */
+    static final long RESUME_HEADROOM_BYTES = 1024 * 1024;
+    /** How the operating system says a write found no room ({@code ENOSPC}, {@code EDQUOT}). */
+    private static final List<String> OUT_OF_SPACE_MESSAGES = List.of("No space left on device", "Disk quota exceeded");
 
     /** A write, or a barrier (write == null) that completes once everything before it is committed. */
     private record Pending(List<StoreWrite> writes, Context context, CommitListener listener) {
@@ -80,18 +97,37 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
     private final int maxBatch;
     private final long intervalNanos;
     private final boolean fsyncOnCommit;
+    private final FreeSpace freeSpace;
+    private final long minFreeBytes;
     private final Thread writer;
     private volatile boolean running = true;
     /** Why the database cannot be written, or null while it can; written by the writer thread only. */
     private volatile String unavailableReason;
+    /** Why every write is refused for want of disk space, or null while there is room; written by the writer only. */
+    private volatile String outOfSpaceReason;
+    /** The free space last measured, for the gauge; written by the writer only. */
+    private volatile long freeBytes;
 
     private final DistributionSummary batchSize;
     private final Timer commitLatency;
     private final Counter commitFailures;
+    private final Counter spaceRefusals;
 
+    /** A committer without a free-space floor: it refuses writes only once a commit finds the disk full. */
     public GroupCommitter(Database database, int capacity, int maxBatch, Duration interval, boolean fsyncOnCommit,
                           MeterRegistry metrics) {
+        this(database, capacity, maxBatch, interval, fsyncOnCommit, FreeSpace.UNMEASURED, 0, metrics);
+    }
+
+    /**
+     * @param freeSpace    the database's disk, measured before every batch
+     * @param minFreeBytes below this much free space every write is refused ({@code storage.minFreeSpace})
+     */
+    public GroupCommitter(Database database, int capacity, int maxBatch, Duration interval, boolean fsyncOnCommit,
+                          FreeSpace freeSpace, long minFreeBytes, MeterRegistry metrics) {
         this.database = database;
+        this.freeSpace = freeSpace;
+        this.minFreeBytes = minFreeBytes;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxBatch = maxBatch;
         this.intervalNanos = interval.toNanos();
@@ -106,8 +142,18 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                 .register(metrics);
         Gauge.builder("floorgate.ingest.commit.queue", queue, BlockingQueue::size)
                 .description("Writes waiting for commit").register(metrics);
-        Gauge.builder("floorgate.store.available", this, c -> c.unavailableReason == null ? 1 : 0)
+        Gauge.builder("floorgate.store.available", this, c -> c.unavailableReason().isEmpty() ? 1 : 0)
                 .description("1 while the database can be written, 0 while every write is refused").register(metrics);
+        this.spaceRefusals = Counter.builder("floorgate.store.disk.refusals")
+                .description("Writes refused, never acknowledged, because the data directory's disk was below"
+                        + " storage.minFreeSpace or full").register(metrics);
+        if (freeSpace != FreeSpace.UNMEASURED) {
+            Gauge.builder("floorgate.store.disk.free", this, c -> c.freeBytes).baseUnit("bytes")
+                    .description("Usable space on the data directory's disk, as last measured by the committer")
+                    .register(metrics);
+            Gauge.builder("floorgate.store.disk.floor", () -> minFreeBytes).baseUnit("bytes")
+                    .description("storage.minFreeSpace: below it every write is refused").register(metrics);
+        }
         this.writer = new Thread(this::run, "floorgate-committer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -167,7 +213,8 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
 
     @Override
     public Optional<String> unavailableReason() {
-        return Optional.ofNullable(unavailableReason);
+        String outOfSpace = outOfSpaceReason;
+        return Optional.ofNullable(outOfSpace != null ? outOfSpace : unavailableReason);
     }
 
     /** The writer thread: connects, commits until the connection is lost, and connects again, until closed. */
@@ -175,11 +222,20 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
         List<Pending> batch = new ArrayList<>(maxBatch);
         try {
             while (running || !queue.isEmpty()) {
+                if (outOfSpace()) {
+                    // Not even a reconnect while the disk is full: opening the database writes files too.
+                    refuseForSpace();
+                    continue;
+                }
                 Connection connection;
                 try {
                     connection = connect();
                 } catch (SQLException e) {
-                    refuseWhileUnavailable(e);
+                    if (isOutOfSpace(e)) {
+                        startRefusingForSpace(e);
+                    } else {
+                        refuseWhileUnavailable(e);
+                    }
                     continue;
                 }
                 try (connection; Statements statements = new Statements(connection)) {
@@ -220,7 +276,18 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      * @throws SQLException when the connection is lost; {@code batch} then holds the writes in flight
      */
     private void commitUntilLost(Statements statements, List<Pending> batch) throws SQLException, InterruptedException {
+        boolean refusedForSpace = false;
         while (running || !queue.isEmpty()) {
+            if (outOfSpace()) {
+                refuseForSpace();
+                refusedForSpace = true;
+                continue;
+            }
+            if (refusedForSpace) {
+                // H2 may have closed the database when a write found the disk full: reconnect before taking writes.
+                refusedForSpace = false;
+                statements.checkValid();
+            }
             if (!gather(batch)) {
                 statements.checkValid();
                 continue;
@@ -228,6 +295,103 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
             commitWithRetries(statements, batch);
             batch.clear();
         }
+    }
+
+    /**
+     * Measures the free space: true while writes are to be refused for want of it. Starts refusing below the floor;
+     * once refusing, goes on until {@code max(floor, RESUME_HEADROOM_BYTES)} is free, then says so once.
+     */
+    private boolean outOfSpace() {
+        long usable;
+        try {
+            usable = freeSpace.usableBytes();
+        } catch (IOException e) {
+            // Not known: the next commit tells whether the disk takes writes.
+            LOG.debug("Could not measure the free space on {}: {}", freeSpace.disk(), e.toString());
+            return outOfSpaceReason != null;
+        }
+        freeBytes = usable;
+        if (outOfSpaceReason == null) {
+            if (usable >= minFreeBytes) {
+                return false;
+            }
+            startRefusingForSpace("disk full: " + freeSpace.disk() + " has " + megabytes(usable)
+                    + " free, below storage.minFreeSpace (" + megabytes(minFreeBytes) + ")");
+            return true;
+        }
+        if (usable < resumeAtBytes()) {
+            return true;
+        }
+        LOG.info("Committer: {} has {} free again; writes are committed again", freeSpace.disk(), megabytes(usable));
+        outOfSpaceReason = null;
+        return false;
+    }
+
+    private long resumeAtBytes() {
+        return Math.max(minFreeBytes, RESUME_HEADROOM_BYTES);
+    }
+
+    private void startRefusingForSpace(SQLException cause) {
+        startRefusingForSpace("disk full: " + freeSpace.disk() + " refused a write (" + cause.getMessage() + ")");
+    }
+
+    /** The one log line of a full disk, until it has room again. */
+    private void startRefusingForSpace(String reason) {
+        if (outOfSpaceReason == null) {
+            LOG.error("Committer: {}; every write is refused, never acknowledged, until {} is free", reason,
+                    megabytes(resumeAtBytes()));
+        }
+        outOfSpaceReason = reason;
+    }
+
+    /** Refuses at once every write queued or offered for {@link #SPACE_RECHECK}, or until closed. */
+    private void refuseForSpace() throws InterruptedException {
+        SQLException refusal = new SQLException(outOfSpaceReason);
+        List<Pending> refused = new ArrayList<>();
+        long deadline = System.nanoTime() + SPACE_RECHECK.toNanos();
+        while (true) {
+            queue.drainTo(refused);
+            failForSpace(refused, refusal);
+            refused.clear();
+            long remaining = deadline - System.nanoTime();
+            if (!running || remaining <= 0) {
+                return;
+            }
+            Pending next = queue.poll(remaining, TimeUnit.NANOSECONDS);
+            if (next != null) {
+                refused.add(next);
+            }
+        }
+    }
+
+    private void failForSpace(List<Pending> pending, Exception refusal) {
+        spaceRefusals.increment(pending.stream().filter(p -> !p.isBarrier()).count());
+        fail(pending, refusal);
+    }
+
+    /**
+     * Whether a failed statement or commit found no room on the disk: the operating system said so somewhere in the
+     * cause chain, or the disk has less than {@link #RESUME_HEADROOM_BYTES} left now.
+     */
+    private boolean isOutOfSpace(SQLException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && OUT_OF_SPACE_MESSAGES.stream().anyMatch(message::contains)) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        try {
+            return freeSpace.usableBytes() < RESUME_HEADROOM_BYTES;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
     }
 
     /**
@@ -355,6 +519,12 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                 continue;
             } catch (SQLException e) {
                 st.rollbackQuietly();
+                if (isOutOfSpace(e)) {
+                    // Not known to be committed: refused, so that its publishers send it again once there is room.
+                    startRefusingForSpace(e);
+                    failForSpace(batch, new SQLException(outOfSpaceReason, e));
+                    return;
+                }
                 if (!onKeyCollision && isUniqueViolation(e)) {
                     onKeyCollision = true;
                     attempt--;
@@ -379,7 +549,8 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      * other device's events, every other shopper's rows, are still stored and acknowledged.
      */
     private void commitOneByOne(Statements st, List<Pending> batch, boolean onKeyCollision) {
-        for (Pending p : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
             if (p.isBarrier()) {
                 complete(List.of(p), null);
                 continue;
@@ -390,6 +561,11 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                 complete(List.of(p), null);
             } catch (SQLException e) {
                 st.rollbackQuietly();
+                if (isOutOfSpace(e)) {
+                    startRefusingForSpace(e);
+                    failForSpace(batch.subList(i, batch.size()), new SQLException(outOfSpaceReason, e));
+                    return;
+                }
                 // Counted before its listener is told, so a drain later in the batch finds the count complete.
                 commitFailures.increment();
                 LOG.warn("Write {} could not be stored: {}", p.name(), e.getMessage());

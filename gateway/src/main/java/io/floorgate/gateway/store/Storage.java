@@ -3,6 +3,7 @@ package io.floorgate.gateway.store;
 import java.nio.file.Path;
 
 import io.floorgate.config.Ingest;
+import io.floorgate.config.StoragePolicy;
 import io.floorgate.gateway.Component;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -11,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway's storage as one component: the H2 database and the group committer that writes to it. Started
- * first and stopped last, so every stage can write until it has stopped.
+ * The gateway's storage as one component: the H2 database (opened by {@link DatabaseStartup}, never silently empty in
+ * place of a damaged one), the group committer that writes to it (refusing writes below the free-space floor) and
+ * its periodic backups. Started first and stopped last, so every stage can write until it has stopped.
  *
  * <p>{@link #database()}, {@link #committer()} and {@link #health()} are there once {@link #start} has completed.
  */
@@ -23,15 +25,19 @@ public final class Storage implements Component {
     private final Vertx vertx;
     private final Path dataDir;
     private final Ingest ingest;
+    private final StoragePolicy policy;
     private final boolean fsyncOnCommit;
     private final MeterRegistry metrics;
     private Database database;
     private GroupCommitter committer;
+    private PeriodicBackup backups;
 
-    public Storage(Vertx vertx, Path dataDir, Ingest ingest, boolean fsyncOnCommit, MeterRegistry metrics) {
+    public Storage(Vertx vertx, Path dataDir, Ingest ingest, StoragePolicy policy, boolean fsyncOnCommit,
+                   MeterRegistry metrics) {
         this.vertx = vertx;
         this.dataDir = dataDir;
         this.ingest = ingest;
+        this.policy = policy;
         this.fsyncOnCommit = fsyncOnCommit;
         this.metrics = metrics;
     }
@@ -43,17 +49,25 @@ public final class Storage implements Component {
 
     @Override
     public Future<Void> start() {
+        BackupDirectory directory = new BackupDirectory(dataDir);
         return vertx.executeBlocking(() -> {
-            database = Database.open(dataDir);
+            database = new DatabaseStartup(directory, policy.onDamaged(), () -> Database.open(dataDir)).open();
+            FreeSpace disk = FreeSpace.of(dataDir);
             committer = new GroupCommitter(database, ingest.queueCapacity(), ingest.commitMaxBatch(),
-                    ingest.commitInterval(), fsyncOnCommit, metrics);
+                    ingest.commitInterval(), fsyncOnCommit, disk, policy.minFreeSpaceBytes(), metrics);
+            backups = new PeriodicBackup(vertx, database, directory, policy, disk, System::currentTimeMillis,
+                    metrics);
             return null;
-        });
+        }).compose(v -> backups.start().recover(e -> closeAll().transform(closed -> Future.failedFuture(e))));
     }
 
     /** Commits whatever is still queued, then closes the committer and the database. */
     @Override
     public Future<Void> stop() {
+        return backups.stop().compose(v -> closeAll());
+    }
+
+    private Future<Void> closeAll() {
         return vertx.executeBlocking(() -> {
             committer.close();
             database.close();
@@ -79,6 +93,11 @@ public final class Storage implements Component {
 
     public GroupCommitter committer() {
         return committer;
+    }
+
+    /** The periodic backups: the newest one, or one taken now. */
+    public PeriodicBackup backups() {
+        return backups;
     }
 
     /** Whether storage can commit now, as the readiness check reads it. */
