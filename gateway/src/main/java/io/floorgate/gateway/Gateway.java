@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.floorgate.config.StoragePolicy;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.alerts.AlertKind;
 import io.floorgate.gateway.alerts.AlertStage;
@@ -109,7 +110,7 @@ public final class Gateway {
         this.config = new AtomicReference<>(settings.config());
         this.wayfinder = new ZoneGraphWayfinder(settings.config());
         this.pseudonyms = new Pseudonyms(settings.config().upstream().hashKey());
-        this.storage = new Storage(vertx, settings.dataDir(), settings.config().ingest(), settings.config().storage(),
+        this.storage = new Storage(vertx, settings.dataDir(), settings.config().ingest(), () -> config.get().storage(),
                 settings.fsyncOnCommit(), metrics);
     }
 
@@ -326,10 +327,17 @@ public final class Gateway {
         wayfinder = new ZoneGraphWayfinder(next);
         location.reconfigure(next);
         if (!previous.listeners().equals(next.listeners()) || !previous.ingest().equals(next.ingest())
-                || !previous.storeId().equals(next.storeId())) {
-            LOG.warn("Listener, ingest and store id changes take effect at the next restart; the rest is applied now");
+                || !previous.storeId().equals(next.storeId()) || !sameAtRestart(previous.storage(), next.storage())) {
+            LOG.warn("Listener, ingest, store id and storage changes other than storage.minFreeSpace take effect at the"
+                    + " next restart; the rest is applied now");
         }
         mqtt.applyConfig(next);
+    }
+
+    /** Whether two storage sections differ only in what applies at once, the free-space floor. */
+    private static boolean sameAtRestart(StoragePolicy a, StoragePolicy b) {
+        return a.onDamaged() == b.onDamaged() && a.backupInterval().equals(b.backupInterval())
+                && a.backupsKept() == b.backupsKept();
     }
 
     /**

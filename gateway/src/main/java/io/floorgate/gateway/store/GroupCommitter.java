@@ -12,10 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -23,6 +25,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
+import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +79,9 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      * resuming at a few free bytes would fail the next commit again at once.
      */
     static final long RESUME_HEADROOM_BYTES = 1024 * 1024;
+    /** H2's codes for a connection that no statement can use any more: the database was closed under it. */
+    private static final Set<Integer> CONNECTION_LOST = Set.of(ErrorCode.DATABASE_IS_CLOSED,
+            ErrorCode.CONNECTION_BROKEN_1, ErrorCode.DATABASE_CALLED_AT_SHUTDOWN);
     /** How the operating system says a write found no room ({@code ENOSPC}, {@code EDQUOT}). */
     private static final List<String> OUT_OF_SPACE_MESSAGES = List.of("No space left on device", "Disk quota exceeded");
 
@@ -98,7 +104,8 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
     private final long intervalNanos;
     private final boolean fsyncOnCommit;
     private final FreeSpace freeSpace;
-    private final long minFreeBytes;
+    /** {@code storage.minFreeSpace}, read before every measurement: a configuration reload moves it at once. */
+    private final LongSupplier minFreeBytes;
     private final Thread writer;
     private volatile boolean running = true;
     /** Why the database cannot be written, or null while it can; written by the writer thread only. */
@@ -116,15 +123,16 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
     /** A committer without a free-space floor: it refuses writes only once a commit finds the disk full. */
     public GroupCommitter(Database database, int capacity, int maxBatch, Duration interval, boolean fsyncOnCommit,
                           MeterRegistry metrics) {
-        this(database, capacity, maxBatch, interval, fsyncOnCommit, FreeSpace.UNMEASURED, 0, metrics);
+        this(database, capacity, maxBatch, interval, fsyncOnCommit, FreeSpace.UNMEASURED, () -> 0, metrics);
     }
 
     /**
      * @param freeSpace    the database's disk, measured before every batch
-     * @param minFreeBytes below this much free space every write is refused ({@code storage.minFreeSpace})
+     * @param minFreeBytes below this much free space every write is refused ({@code storage.minFreeSpace}, as
+     *                     reloaded)
      */
     public GroupCommitter(Database database, int capacity, int maxBatch, Duration interval, boolean fsyncOnCommit,
-                          FreeSpace freeSpace, long minFreeBytes, MeterRegistry metrics) {
+                          FreeSpace freeSpace, LongSupplier minFreeBytes, MeterRegistry metrics) {
         this.database = database;
         this.freeSpace = freeSpace;
         this.minFreeBytes = minFreeBytes;
@@ -151,7 +159,7 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
             Gauge.builder("floorgate.store.disk.free", this, c -> c.freeBytes).baseUnit("bytes")
                     .description("Usable space on the data directory's disk, as last measured by the committer")
                     .register(metrics);
-            Gauge.builder("floorgate.store.disk.floor", () -> minFreeBytes).baseUnit("bytes")
+            Gauge.builder("floorgate.store.disk.floor", minFreeBytes::getAsLong).baseUnit("bytes")
                     .description("storage.minFreeSpace: below it every write is refused").register(metrics);
         }
         this.writer = new Thread(this::run, "floorgate-committer");
@@ -271,7 +279,8 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
 
     /**
      * Commits batch after batch until closed; while idle, checks that the connection still works, so that a lost
-     * database is reported without waiting for a write.
+     * database is reported without waiting for a write. Returns after a full disk has room again, for a new
+     * connection.
      *
      * @throws SQLException when the connection is lost; {@code batch} then holds the writes in flight
      */
@@ -284,9 +293,9 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                 continue;
             }
             if (refusedForSpace) {
-                // H2 may have closed the database when a write found the disk full: reconnect before taking writes.
-                refusedForSpace = false;
-                statements.checkValid();
+                // H2 closes the database when a write finds the disk full, and a connection to a closed database may
+                // still call itself valid: a new connection, made by the caller, reopens it before writes are taken.
+                return;
             }
             if (!gather(batch)) {
                 statements.checkValid();
@@ -311,12 +320,13 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
             return outOfSpaceReason != null;
         }
         freeBytes = usable;
+        long floor = minFreeBytes.getAsLong();
         if (outOfSpaceReason == null) {
-            if (usable >= minFreeBytes) {
+            if (usable >= floor) {
                 return false;
             }
             startRefusingForSpace("disk full: " + freeSpace.disk() + " has " + megabytes(usable)
-                    + " free, below storage.minFreeSpace (" + megabytes(minFreeBytes) + ")");
+                    + " free, below storage.minFreeSpace (" + megabytes(floor) + ")");
             return true;
         }
         if (usable < resumeAtBytes()) {
@@ -328,11 +338,12 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
     }
 
     private long resumeAtBytes() {
-        return Math.max(minFreeBytes, RESUME_HEADROOM_BYTES);
+        return Math.max(minFreeBytes.getAsLong(), RESUME_HEADROOM_BYTES);
     }
 
     private void startRefusingForSpace(SQLException cause) {
-        startRefusingForSpace("disk full: " + freeSpace.disk() + " refused a write (" + cause.getMessage() + ")");
+        startRefusingForSpace("disk full: " + freeSpace.disk() + " refused a write ("
+                + systemsWord(cause).orElse(cause.getMessage()) + ")");
     }
 
     /** The one log line of a full disk, until it has room again. */
@@ -374,20 +385,25 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      * cause chain, or the disk has less than {@link #RESUME_HEADROOM_BYTES} left now.
      */
     private boolean isOutOfSpace(SQLException failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            String message = cause.getMessage();
-            if (message != null && OUT_OF_SPACE_MESSAGES.stream().anyMatch(message::contains)) {
-                return true;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
+        if (systemsWord(failure).isPresent()) {
+            return true;
         }
         try {
             return freeSpace.usableBytes() < RESUME_HEADROOM_BYTES;
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** The operating system's "no space" message somewhere in the cause chain, if it is there. */
+    private static Optional<String> systemsWord(SQLException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && OUT_OF_SPACE_MESSAGES.stream().anyMatch(message::contains)) {
+                return Optional.of(message);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String megabytes(long bytes) {
@@ -529,6 +545,9 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                     onKeyCollision = true;
                     attempt--;
                     continue;
+                }
+                if (CONNECTION_LOST.contains(e.getErrorCode())) {
+                    throw e;
                 }
                 if (isConstraintViolation(e)) {
                     // Deterministic: trying the same batch again would fail the same way.

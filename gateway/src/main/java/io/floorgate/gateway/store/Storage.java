@@ -1,6 +1,7 @@
 package io.floorgate.gateway.store;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 import io.floorgate.config.Ingest;
 import io.floorgate.config.StoragePolicy;
@@ -25,14 +26,18 @@ public final class Storage implements Component {
     private final Vertx vertx;
     private final Path dataDir;
     private final Ingest ingest;
-    private final StoragePolicy policy;
+    private final Supplier<StoragePolicy> policy;
     private final boolean fsyncOnCommit;
     private final MeterRegistry metrics;
     private Database database;
     private GroupCommitter committer;
     private PeriodicBackup backups;
 
-    public Storage(Vertx vertx, Path dataDir, Ingest ingest, StoragePolicy policy, boolean fsyncOnCommit,
+    /**
+     * @param policy the configuration's {@code storage:} section; its free-space floor follows reloads, the rest is
+     *               read at start
+     */
+    public Storage(Vertx vertx, Path dataDir, Ingest ingest, Supplier<StoragePolicy> policy, boolean fsyncOnCommit,
                    MeterRegistry metrics) {
         this.vertx = vertx;
         this.dataDir = dataDir;
@@ -50,12 +55,13 @@ public final class Storage implements Component {
     @Override
     public Future<Void> start() {
         BackupDirectory directory = new BackupDirectory(dataDir);
+        StoragePolicy atStart = policy.get();
         return vertx.executeBlocking(() -> {
-            database = new DatabaseStartup(directory, policy.onDamaged(), () -> Database.open(dataDir)).open();
+            database = new DatabaseStartup(directory, atStart.onDamaged(), () -> Database.open(dataDir)).open();
             FreeSpace disk = FreeSpace.of(dataDir);
             committer = new GroupCommitter(database, ingest.queueCapacity(), ingest.commitMaxBatch(),
-                    ingest.commitInterval(), fsyncOnCommit, disk, policy.minFreeSpaceBytes(), metrics);
-            backups = new PeriodicBackup(vertx, database, directory, policy, disk, System::currentTimeMillis,
+                    ingest.commitInterval(), fsyncOnCommit, disk, () -> policy.get().minFreeSpaceBytes(), metrics);
+            backups = new PeriodicBackup(vertx, database, directory, atStart, disk, System::currentTimeMillis,
                     metrics);
             return null;
         }).compose(v -> backups.start().recover(e -> closeAll().transform(closed -> Future.failedFuture(e))));
