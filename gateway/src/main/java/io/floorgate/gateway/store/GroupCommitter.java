@@ -17,6 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -355,24 +356,9 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
         outOfSpaceReason = reason;
     }
 
-    /** Refuses at once every write queued or offered for {@link #SPACE_RECHECK}, or until closed. */
+    /** Refuses at once every write queued or offered until the next measurement, or until closed. */
     private void refuseForSpace() throws InterruptedException {
-        SQLException refusal = new SQLException(outOfSpaceReason);
-        List<Pending> refused = new ArrayList<>();
-        long deadline = System.nanoTime() + SPACE_RECHECK.toNanos();
-        while (true) {
-            queue.drainTo(refused);
-            failForSpace(refused, refusal);
-            refused.clear();
-            long remaining = deadline - System.nanoTime();
-            if (!running || remaining <= 0) {
-                return;
-            }
-            Pending next = queue.poll(remaining, TimeUnit.NANOSECONDS);
-            if (next != null) {
-                refused.add(next);
-            }
-        }
+        refuseFor(SPACE_RECHECK, new SQLException(outOfSpaceReason), this::failForSpace);
     }
 
     private void failForSpace(List<Pending> pending, Exception refusal) {
@@ -422,12 +408,17 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
             LOG.debug("Committer still cannot reach its database: {}", cause.getMessage());
         }
         unavailableReason = reason;
-        SQLException refusal = new SQLException(reason, cause.getSQLState(), cause);
+        refuseFor(RECONNECT_PAUSE, new SQLException(reason, cause.getSQLState(), cause), this::fail);
+    }
+
+    /** Fails at once every write queued or offered for {@code pause}, or until closed, through {@code failing}. */
+    private void refuseFor(Duration pause, SQLException refusal, BiConsumer<List<Pending>, Exception> failing)
+            throws InterruptedException {
         List<Pending> refused = new ArrayList<>();
-        long deadline = System.nanoTime() + RECONNECT_PAUSE.toNanos();
+        long deadline = System.nanoTime() + pause.toNanos();
         while (true) {
             queue.drainTo(refused);
-            fail(refused, refusal);
+            failing.accept(refused, refusal);
             refused.clear();
             long remaining = deadline - System.nanoTime();
             if (!running || remaining <= 0) {
