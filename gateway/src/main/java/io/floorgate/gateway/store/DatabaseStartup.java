@@ -3,6 +3,7 @@ package io.floorgate.gateway.store;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -89,7 +90,7 @@ public final class DatabaseStartup {
         }
         BackupDirectory.Backup latest = backups.get(0);
         return "To start from the latest backup (" + latest.file().getFileName() + ", taken " + latest.takenAt()
-                + "; what was written after it is lost), stop nothing else and run: " + RESTORE_COMMAND
+                + "; what was written after it is lost), run: " + RESTORE_COMMAND
                 + directory.dataDir() + " ; or set storage.onDamaged: restore-latest-backup to do it at start.";
     }
 
@@ -99,7 +100,7 @@ public final class DatabaseStartup {
         LOG.error("{}; restoring the latest backup (storage.onDamaged: restore-latest-backup)", problem);
         List<String> tried = new ArrayList<>();
         for (BackupDirectory.Backup backup : backups) {
-            Optional<java.nio.file.Path> aside = directory.setAsideDatabase(Instant.now());
+            Optional<Path> aside = directory.setAsideDatabase(Instant.now());
             aside.ifPresent(path -> LOG.warn("Set aside {} as {}", directory.databaseFile(), path));
             try {
                 directory.restore(backup);
