@@ -215,6 +215,26 @@ final class NodeCursor {
         return Optional.of(value);
     }
 
+    /** A size on disk such as 64MB, between {@code min} and {@code max} bytes. */
+    Optional<Long> byteSize(long min, long max) {
+        if (!(node instanceof ScalarNode s) || isNull()) {
+            report("expected a size: " + ByteSizeText.ACCEPTED_FORMS);
+            return Optional.empty();
+        }
+        Optional<Long> parsed = ByteSizeText.parse(s.getValue());
+        if (parsed.isEmpty()) {
+            report("'" + s.getValue() + "' is not a size; write " + ByteSizeText.ACCEPTED_FORMS);
+            return Optional.empty();
+        }
+        long value = parsed.get();
+        if (value < min || value > max) {
+            report("is " + s.getValue() + "; must be between " + ByteSizeText.format(min) + " and "
+                    + ByteSizeText.format(max));
+            return Optional.empty();
+        }
+        return parsed;
+    }
+
     /** An enum constant spelled in lower case with dashes: FITTING_ROOM is written fitting-room. */
     <E extends Enum<E>> Optional<E> choice(Class<E> type) {
         return text().flatMap(t -> {

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the gateway's settings sections (limits, listeners, ingest, upstream, retention, sessions). Every field has a default,
+ * Reads the gateway's settings sections (limits, listeners, ingest, upstream, retention, sessions, storage). Every field has a default,
  * so each section may be left out; a section with a wrong field reads as null (the problem is reported).
  */
 final class SettingsReader {
@@ -29,6 +29,7 @@ final class SettingsReader {
     static final List<String> UPSTREAM_TLS_KEYS = List.of("caFile", "certFile", "keyFile");
     static final List<String> RETENTION_KEYS = List.of("deviceEvents", "zoneVisits", "sessions", "orders", "outbox",
             "touches", "audit");
+    static final List<String> STORAGE_KEYS = List.of("minFreeSpace", "onDamaged", "backupInterval", "backupsKept");
     static final List<String> SESSIONS_KEYS = List.of("inactivityTimeout", "rotationPeriod", "systemClientToken",
             "systemClientTokenEnv", "onLocationWithdrawn");
 
@@ -97,6 +98,13 @@ final class SettingsReader {
     static final Duration DEFAULT_TOUCHES_RETENTION = DEFAULT_DEVICE_EVENTS_RETENTION;
 
     static final Duration DEFAULT_INACTIVITY_TIMEOUT = Duration.ofMinutes(30);
+    /** A terabyte of headroom is already more than an edge machine's whole disk; a bigger floor is a typo. */
+    static final long MAX_MIN_FREE_SPACE = 1024L * 1024 * 1024 * 1024;
+    /** Short enough for a test to see a backup; an operator would choose minutes or hours. */
+    static final Duration MIN_BACKUP_INTERVAL = Duration.ofSeconds(1);
+    static final Duration MAX_BACKUP_INTERVAL = Duration.ofDays(7);
+    /** Every backup is a full copy of the database: a thousand of them fill any disk long before they help. */
+    static final int MAX_BACKUPS_KEPT = 1000;
     static final Duration MIN_INACTIVITY_TIMEOUT = Duration.ofMinutes(1);
     static final Duration MAX_INACTIVITY_TIMEOUT = Duration.ofDays(7);
     static final Duration DEFAULT_ROTATION_PERIOD = Duration.ofSeconds(60);
@@ -348,6 +356,17 @@ final class SettingsReader {
                 n -> n.choice(Sessions.LocationWithdrawal.class), Sessions.DEFAULT_ON_LOCATION_WITHDRAWN);
         return !tokenOk || anyNull(inactivity, rotation, onWithdrawn) ? null
                 : new Sessions(inactivity, rotation, token, onWithdrawn);
+    }
+
+    StoragePolicy storage(MappingCursor m) {
+        StoragePolicy defaults = StoragePolicy.DEFAULT;
+        Long minFree = m.value("minFreeSpace", n -> n.byteSize(0, MAX_MIN_FREE_SPACE), defaults.minFreeSpaceBytes());
+        StoragePolicy.OnDamaged onDamaged = m.value("onDamaged", n -> n.choice(StoragePolicy.OnDamaged.class),
+                defaults.onDamaged());
+        Duration interval = m.value("backupInterval", n -> n.duration(MIN_BACKUP_INTERVAL, MAX_BACKUP_INTERVAL),
+                defaults.backupInterval());
+        Integer kept = m.value("backupsKept", n -> n.integer(0, MAX_BACKUPS_KEPT), defaults.backupsKept());
+        return anyNull(minFree, onDamaged, interval, kept) ? null : new StoragePolicy(minFree, onDamaged, interval, kept);
     }
 
     private static Duration retention(MappingCursor m, String key, Duration defaultValue) {

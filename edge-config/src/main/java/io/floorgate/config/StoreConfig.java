@@ -27,6 +27,7 @@ import java.util.stream.Collectors;
  * @param retention how long stored rows are kept
  * @param sessions  shopper sessions: inactivity, id rotation, the order system's token
  * @param staff     staff accounts for the ops page and how their logins behave
+ * @param storage   the data directory's free-space floor, damaged-database policy and backups
  */
 public record StoreConfig(
         Path source,
@@ -44,7 +45,8 @@ public record StoreConfig(
         Upstream upstream,
         Retention retention,
         Sessions sessions,
-        Staff staff) {
+        Staff staff,
+        StoragePolicy storage) {
 
     public StoreConfig {
         zones = List.copyOf(zones);
@@ -58,6 +60,15 @@ public record StoreConfig(
                        Listeners listeners, Ingest ingest, Upstream upstream, Retention retention, Sessions sessions) {
         this(source, storeId, chainId, name, floorPlan, zones, devices, products, pickup, limits, listeners, ingest,
                 upstream, retention, sessions, Staff.NONE);
+    }
+
+    /** A store built in code with staff accounts and the default storage policy. */
+    public StoreConfig(Path source, String storeId, String chainId, String name, FloorPlan floorPlan, List<Zone> zones,
+                       List<Device> devices, List<Product> products, Pickup pickup, Limits limits,
+                       Listeners listeners, Ingest ingest, Upstream upstream, Retention retention, Sessions sessions,
+                       Staff staff) {
+        this(source, storeId, chainId, name, floorPlan, zones, devices, products, pickup, limits, listeners, ingest,
+                upstream, retention, sessions, staff, StoragePolicy.DEFAULT);
     }
 
     public Optional<Device> device(String deviceId) {
@@ -76,12 +87,18 @@ public record StoreConfig(
     /** The same configuration listening elsewhere: tests bind port 0, the CLI overrides ports. */
     public StoreConfig withListeners(Listeners newListeners) {
         return new StoreConfig(source, storeId, chainId, name, floorPlan, zones, devices, products,
-                pickup, limits, newListeners, ingest, upstream, retention, sessions, staff);
+                pickup, limits, newListeners, ingest, upstream, retention, sessions, staff, storage);
+    }
+
+    /** The same configuration with another storage policy: tests set a free-space floor or a backup interval. */
+    public StoreConfig withStorage(StoragePolicy newStorage) {
+        return new StoreConfig(source, storeId, chainId, name, floorPlan, zones, devices, products,
+                pickup, limits, listeners, ingest, upstream, retention, sessions, staff, newStorage);
     }
 
     /** The same configuration with other session settings: a generated benchmark store gets an order-system token. */
     public StoreConfig withSessions(Sessions newSessions) {
         return new StoreConfig(source, storeId, chainId, name, floorPlan, zones, devices, products,
-                pickup, limits, listeners, ingest, upstream, retention, newSessions, staff);
+                pickup, limits, listeners, ingest, upstream, retention, newSessions, staff, storage);
     }
 }

@@ -175,6 +175,7 @@ public final class StoreConfigLoader {
                 .toList();
         return new StoreConfig(config.source(), config.storeId(), config.chainId(), config.name(), config.floorPlan(),
                 zones, config.devices(), config.products(), config.pickup(), config.limits(), config.listeners(),
-                config.ingest(), config.upstream(), config.retention(), config.sessions(), config.staff());
+                config.ingest(), config.upstream(), config.retention(), config.sessions(), config.staff(),
+                config.storage());
     }
 }

@@ -36,7 +36,7 @@ final class StoreConfigReader {
     static final Duration MAX_SERVICE_LEVEL = Duration.ofDays(1);
 
     private static final List<String> TOP_KEYS = List.of("store", "floorPlan", "zones", "devices", "products",
-            "pickup", "limits", "listeners", "ingest", "upstream", "retention", "sessions", "staff", "staffSessions");
+            "pickup", "limits", "listeners", "ingest", "upstream", "retention", "sessions", "staff", "staffSessions", "storage");
     private static final List<String> STORE_KEYS = List.of("id", "chain", "name");
     private static final List<String> FLOOR_PLAN_KEYS = List.of("widthM", "depthM");
     private static final List<String> ZONE_KEYS = List.of("id", "name", "kind", "polygon", "adjacent");
@@ -85,7 +85,8 @@ final class StoreConfigReader {
                             .map(m -> settings.upstream(m, storeId)).orElse(null),
                     top.section("retention", SettingsReader.RETENTION_KEYS).map(settings::retention).orElse(null),
                     top.section("sessions", SettingsReader.SESSIONS_KEYS).map(settings::sessions).orElse(null),
-                    staff(top));
+                    staff(top),
+                    top.section("storage", SettingsReader.STORAGE_KEYS).map(settings::storage).orElse(null));
         });
     }
 

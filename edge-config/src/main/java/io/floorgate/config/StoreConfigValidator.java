@@ -53,6 +53,9 @@ final class StoreConfigValidator {
         if (draft.retention() != null) {
             checkAuditRetention(draft.retention());
         }
+        if (draft.storage() != null) {
+            checkStorage(draft.storage());
+        }
         if (draft.ingest() != null && draft.ingest().queueCapacity() < draft.ingest().commitMaxBatch()) {
             problems.report("ingest.queueCapacity", "is " + draft.ingest().queueCapacity()
                     + "; must be at least commitMaxBatch (" + draft.ingest().commitMaxBatch()
@@ -86,6 +89,13 @@ final class StoreConfigValidator {
             problems.report("staffSessions.idleTimeout", "is " + DurationText.format(sessions.idleTimeout())
                     + ", longer than absoluteTimeout (" + DurationText.format(sessions.absoluteTimeout())
                     + "); a session cannot stay idle longer than it may last");
+        }
+    }
+
+    private void checkStorage(StoragePolicy storage) {
+        if (storage.onDamaged() == StoragePolicy.OnDamaged.RESTORE_LATEST_BACKUP && !storage.takesBackups()) {
+            problems.report("storage.onDamaged", "is " + NodeCursor.yamlName(storage.onDamaged())
+                    + " but backupsKept is 0: there would never be a backup to restore; keep at least 1");
         }
     }
 

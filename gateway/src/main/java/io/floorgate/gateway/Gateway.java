@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.floorgate.config.StoragePolicy;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.alerts.AlertKind;
 import io.floorgate.gateway.alerts.AlertStage;
@@ -52,6 +53,7 @@ import io.floorgate.gateway.staff.ops.OpsRoutes;
 import io.floorgate.gateway.staff.ops.OpsSources;
 import io.floorgate.gateway.staff.ops.StageAlerts;
 import io.floorgate.gateway.staff.ops.StoreControl;
+import io.floorgate.gateway.store.PeriodicBackup;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.floorgate.gateway.store.RetentionSweeper;
 import io.floorgate.gateway.store.Storage;
@@ -117,7 +119,7 @@ public final class Gateway {
         this.pseudonyms = new Pseudonyms(settings.config().upstream().hashKey());
         this.customerKeys = new CustomerKeys(settings.dataDir(), pseudonyms);
         this.storage = new Storage(vertx, settings.dataDir(), settings.databaseKey(), settings.config().ingest(),
-                settings.fsyncOnCommit(), metrics, List.of(customerKeys.migration()));
+                () -> config.get().storage(), settings.fsyncOnCommit(), metrics, List.of(customerKeys.migration()));
     }
 
     /** Starts a gateway with the store's own configuration and no file to watch. */
@@ -346,10 +348,17 @@ public final class Gateway {
         wayfinder = new ZoneGraphWayfinder(next);
         location.reconfigure(next);
         if (!previous.listeners().equals(next.listeners()) || !previous.ingest().equals(next.ingest())
-                || !previous.storeId().equals(next.storeId())) {
-            LOG.warn("Listener, ingest and store id changes take effect at the next restart; the rest is applied now");
+                || !previous.storeId().equals(next.storeId()) || !sameAtRestart(previous.storage(), next.storage())) {
+            LOG.warn("Listener, ingest, store id and storage changes other than storage.minFreeSpace take effect at the"
+                    + " next restart; the rest is applied now");
         }
         mqtt.applyConfig(next);
+    }
+
+    /** Whether two storage sections differ only in what applies at once, the free-space floor. */
+    private static boolean sameAtRestart(StoragePolicy a, StoragePolicy b) {
+        return a.onDamaged() == b.onDamaged() && a.backupInterval().equals(b.backupInterval())
+                && a.backupsKept() == b.backupsKept();
     }
 
     /**
@@ -397,6 +406,11 @@ public final class Gateway {
         return watcher == null ? Future.succeededFuture(ReloadResult.refused(List.of(
                 "the gateway was started without a configuration file; there is nothing to reload")))
                 : watcher.reloadNow();
+    }
+
+    /** The periodic backups of the database. */
+    public PeriodicBackup backups() {
+        return storage.backups();
     }
 
     /** The store's alerts: read them, acknowledge them, listen to them; raise and clear the uplink backlog. */

@@ -13,10 +13,12 @@ import io.floorgate.config.Listeners;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.config.StoreConfigLoader;
 import io.floorgate.gateway.staff.HashPasswordCommand;
+import io.floorgate.gateway.store.DamagedDatabaseException;
 import io.floorgate.gateway.store.DatabaseKey;
 import io.floorgate.gateway.store.KeyRefused;
 import io.floorgate.gateway.store.KeySource;
 import io.floorgate.gateway.store.NewKeyCommand;
+import io.floorgate.gateway.store.RestoreBackupCommand;
 import io.floorgate.gateway.store.RotateKeyCommand;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -28,14 +30,16 @@ import picocli.CommandLine.Option;
 /**
  * {@code java -jar floorgate-gateway.jar}: runs one store's gateway until SIGTERM or Ctrl-C; {@code ... hash-password}
  * makes a staff account's password hash instead, {@code new-key} and {@code rotate-key} make and change the database
- * key (docs/encryption.md).
+ * key (docs/encryption.md), {@code restore-backup} puts a backup in place of the database (docs/operations.md).
  *
  * <p>The database is encrypted at rest with a key from {@link KeySource}; without one the gateway refuses to start
- * unless {@code --unencrypted} says that a database in clear is meant (tests, benchmarks, a demo's old data).
+ * unless {@code --unencrypted} says that a database in clear is meant (tests, benchmarks, a demo's old data). A start
+ * that finds the database damaged exits with {@value #EXIT_DAMAGED_DATABASE} and the command to recover.
  */
 @Command(name = "floorgate-gateway", mixinStandardHelpOptions = true,
         description = "Runs the Floorgate in-store gateway.",
-        subcommands = {HashPasswordCommand.class, NewKeyCommand.class, RotateKeyCommand.class})
+        subcommands = {HashPasswordCommand.class, NewKeyCommand.class, RotateKeyCommand.class,
+                RestoreBackupCommand.class})
 public final class GatewayMain implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
@@ -43,6 +47,8 @@ public final class GatewayMain implements Callable<Integer> {
     private static final int EXIT_START_FAILED = 3;
     /** No key, a key that cannot be used, or one that does not open the database: nothing was opened or changed. */
     static final int EXIT_DATABASE_KEY = 4;
+    /** The database is damaged and no backup was put in its place; the message says how to recover. */
+    static final int EXIT_DAMAGED_DATABASE = 5;
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
     @Option(names = "--config", description = "Store configuration YAML; default: the built-in demo store.")
@@ -117,6 +123,13 @@ public final class GatewayMain implements Callable<Integer> {
             if (refused.isPresent()) {
                 err.println("Not started: " + refused.get().getMessage());
                 return EXIT_DATABASE_KEY;
+            }
+            Optional<DamagedDatabaseException> damaged = causeOf(e, DamagedDatabaseException.class);
+            if (damaged.isPresent()) {
+                // The operator's next step is in the message: said once, plainly, on standard error and in the log.
+                LOG.error("Gateway did not start: {}", damaged.get().getMessage());
+                err.println(damaged.get().getMessage());
+                return EXIT_DAMAGED_DATABASE;
             }
             LOG.error("Gateway did not start: {}", e.getCause() != null ? e.getCause().toString() : e.toString());
             return EXIT_START_FAILED;

@@ -49,6 +49,8 @@ public final class Database implements AutoCloseable {
     private final Sealer sealer;
     /** Held open for the gateway's lifetime so H2 never closes the database between connections. */
     private final Connection anchor;
+    /** True when this start found no schema at all: a new database, or a file H2 read as an empty one. */
+    private boolean createdAtThisStart;
 
     private Database(String jdbcUrl, String password, Sealer sealer, Connection anchor) {
         this.jdbcUrl = jdbcUrl;
@@ -154,6 +156,11 @@ public final class Database implements AutoCloseable {
 
     private void migrate(List<SchemaStep> steps) throws SQLException, IOException {
         try (Statement st = anchor.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES"
+                    + " WHERE TABLE_SCHEMA = 'PUBLIC' AND TABLE_NAME = 'SCHEMA_VERSION'")) {
+                rs.next();
+                createdAtThisStart = rs.getInt(1) == 0;
+            }
             st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INT PRIMARY KEY, script VARCHAR(200) NOT NULL,"
                     + " applied_at TIMESTAMP WITH TIME ZONE DEFAULT CURRENT_TIMESTAMP NOT NULL)");
             int current;
@@ -211,6 +218,14 @@ public final class Database implements AutoCloseable {
             return java.util.Arrays.stream(withoutComments.toString().split(";"))
                     .map(String::strip).filter(s -> !s.isEmpty()).toList();
         }
+    }
+
+    /**
+     * Whether this start found the database without any schema. {@link DatabaseStartup} tells a new database from a
+     * damaged one by whether its file was there before.
+     */
+    public boolean createdAtThisStart() {
+        return createdAtThisStart;
     }
 
     /** At start nobody is connected yet, whatever the last run left in the table. */

@@ -1,5 +1,6 @@
 package io.floorgate.gateway.store;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -8,12 +9,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -21,6 +26,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
+import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +48,12 @@ import org.slf4j.LoggerFactory;
  * reconnects at once; if that fails too, the database is unavailable: everything queued and everything offered from
  * then on fails at once through its listener (never acknowledged, never left waiting), {@link #unavailableReason}
  * says why, and the writer tries again every {@link #RECONNECT_PAUSE} until it can commit again.
+ *
+ * <p>Disk space: before every batch (and every {@link #IDLE_POLL} while idle) the writer measures the free space on
+ * the database's disk, one {@code statvfs} call. Below the configured floor, or once a commit failed because the disk
+ * is full, every write queued or offered is refused at once, like a lost database, and counted; the writer measures
+ * again every {@link #SPACE_RECHECK} and commits again, by itself, once {@code max(floor, }{@link
+ * #RESUME_HEADROOM_BYTES}{@code )} is free. One line is logged each way.
  */
 public final class GroupCommitter implements AutoCloseable, StorageHealth {
 
@@ -61,6 +73,18 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
     private static final int VALIDITY_TIMEOUT_SECONDS = 1;
     /** How long the writer waits for a first write before it checks, while idle, that its connection still works. */
     private static final Duration IDLE_POLL = Duration.ofMillis(100);
+    /** Between measurements of the free space while writes are refused for want of it. */
+    private static final Duration SPACE_RECHECK = Duration.ofMillis(250);
+    /**
+     * Writes resume only once this much is free, whatever the floor: after a really full disk (or with a floor of 0)
+     * resuming at a few free bytes would fail the next commit again at once.
+     */
+    static final long RESUME_HEADROOM_BYTES = 1024 * 1024;
+    /** H2's codes for a connection that no statement can use any more: the database was closed under it. */
+    private static final Set<Integer> CONNECTION_LOST = Set.of(ErrorCode.DATABASE_IS_CLOSED,
+            ErrorCode.CONNECTION_BROKEN_1, ErrorCode.DATABASE_CALLED_AT_SHUTDOWN);
+    /** How the operating system says a write found no room ({@code ENOSPC}, {@code EDQUOT}). */
+    private static final List<String> OUT_OF_SPACE_MESSAGES = List.of("No space left on device", "Disk quota exceeded");
 
     /** A write, or a barrier (write == null) that completes once everything before it is committed. */
     private record Pending(List<StoreWrite> writes, Context context, CommitListener listener) {
@@ -80,18 +104,39 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
     private final int maxBatch;
     private final long intervalNanos;
     private final boolean fsyncOnCommit;
+    private final FreeSpace freeSpace;
+    /** {@code storage.minFreeSpace}, read before every measurement: a configuration reload moves it at once. */
+    private final LongSupplier minFreeBytes;
     private final Thread writer;
     private volatile boolean running = true;
     /** Why the database cannot be written, or null while it can; written by the writer thread only. */
     private volatile String unavailableReason;
+    /** Why every write is refused for want of disk space, or null while there is room; written by the writer only. */
+    private volatile String outOfSpaceReason;
+    /** The free space last measured, for the gauge; written by the writer only. */
+    private volatile long freeBytes;
 
     private final DistributionSummary batchSize;
     private final Timer commitLatency;
     private final Counter commitFailures;
+    private final Counter spaceRefusals;
 
+    /** A committer without a free-space floor: it refuses writes only once a commit finds the disk full. */
     public GroupCommitter(Database database, int capacity, int maxBatch, Duration interval, boolean fsyncOnCommit,
                           MeterRegistry metrics) {
+        this(database, capacity, maxBatch, interval, fsyncOnCommit, FreeSpace.UNMEASURED, () -> 0, metrics);
+    }
+
+    /**
+     * @param freeSpace    the database's disk, measured before every batch
+     * @param minFreeBytes below this much free space every write is refused ({@code storage.minFreeSpace}, as
+     *                     reloaded)
+     */
+    public GroupCommitter(Database database, int capacity, int maxBatch, Duration interval, boolean fsyncOnCommit,
+                          FreeSpace freeSpace, LongSupplier minFreeBytes, MeterRegistry metrics) {
         this.database = database;
+        this.freeSpace = freeSpace;
+        this.minFreeBytes = minFreeBytes;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.maxBatch = maxBatch;
         this.intervalNanos = interval.toNanos();
@@ -106,8 +151,18 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                 .register(metrics);
         Gauge.builder("floorgate.ingest.commit.queue", queue, BlockingQueue::size)
                 .description("Writes waiting for commit").register(metrics);
-        Gauge.builder("floorgate.store.available", this, c -> c.unavailableReason == null ? 1 : 0)
+        Gauge.builder("floorgate.store.available", this, c -> c.unavailableReason().isEmpty() ? 1 : 0)
                 .description("1 while the database can be written, 0 while every write is refused").register(metrics);
+        this.spaceRefusals = Counter.builder("floorgate.store.disk.refusals")
+                .description("Writes refused, never acknowledged, because the data directory's disk was below"
+                        + " storage.minFreeSpace or full").register(metrics);
+        if (freeSpace != FreeSpace.UNMEASURED) {
+            Gauge.builder("floorgate.store.disk.free", this, c -> c.freeBytes).baseUnit("bytes")
+                    .description("Usable space on the data directory's disk, as last measured by the committer")
+                    .register(metrics);
+            Gauge.builder("floorgate.store.disk.floor", minFreeBytes::getAsLong).baseUnit("bytes")
+                    .description("storage.minFreeSpace: below it every write is refused").register(metrics);
+        }
         this.writer = new Thread(this::run, "floorgate-committer");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -167,7 +222,8 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
 
     @Override
     public Optional<String> unavailableReason() {
-        return Optional.ofNullable(unavailableReason);
+        String outOfSpace = outOfSpaceReason;
+        return Optional.ofNullable(outOfSpace != null ? outOfSpace : unavailableReason);
     }
 
     /** The writer thread: connects, commits until the connection is lost, and connects again, until closed. */
@@ -175,11 +231,20 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
         List<Pending> batch = new ArrayList<>(maxBatch);
         try {
             while (running || !queue.isEmpty()) {
+                if (outOfSpace()) {
+                    // Not even a reconnect while the disk is full: opening the database writes files too.
+                    refuseForSpace();
+                    continue;
+                }
                 Connection connection;
                 try {
                     connection = connect();
                 } catch (SQLException e) {
-                    refuseWhileUnavailable(e);
+                    if (isOutOfSpace(e)) {
+                        startRefusingForSpace(e);
+                    } else {
+                        refuseWhileUnavailable(e);
+                    }
                     continue;
                 }
                 try (connection; Statements statements = new Statements(connection)) {
@@ -215,12 +280,24 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
 
     /**
      * Commits batch after batch until closed; while idle, checks that the connection still works, so that a lost
-     * database is reported without waiting for a write.
+     * database is reported without waiting for a write. Returns after a full disk has room again, for a new
+     * connection.
      *
      * @throws SQLException when the connection is lost; {@code batch} then holds the writes in flight
      */
     private void commitUntilLost(Statements statements, List<Pending> batch) throws SQLException, InterruptedException {
+        boolean refusedForSpace = false;
         while (running || !queue.isEmpty()) {
+            if (outOfSpace()) {
+                refuseForSpace();
+                refusedForSpace = true;
+                continue;
+            }
+            if (refusedForSpace) {
+                // H2 closes the database when a write finds the disk full, and a connection to a closed database may
+                // still call itself valid: a new connection, made by the caller, reopens it before writes are taken.
+                return;
+            }
             if (!gather(batch)) {
                 statements.checkValid();
                 continue;
@@ -228,6 +305,95 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
             commitWithRetries(statements, batch);
             batch.clear();
         }
+    }
+
+    /**
+     * Measures the free space: true while writes are to be refused for want of it. Starts refusing below the floor;
+     * once refusing, goes on until {@code max(floor, RESUME_HEADROOM_BYTES)} is free, then says so once.
+     */
+    private boolean outOfSpace() {
+        long usable;
+        try {
+            usable = freeSpace.usableBytes();
+        } catch (IOException e) {
+            // Not known: the next commit tells whether the disk takes writes.
+            LOG.debug("Could not measure the free space on {}: {}", freeSpace.disk(), e.toString());
+            return outOfSpaceReason != null;
+        }
+        freeBytes = usable;
+        long floor = minFreeBytes.getAsLong();
+        if (outOfSpaceReason == null) {
+            if (usable >= floor) {
+                return false;
+            }
+            startRefusingForSpace("disk full: " + freeSpace.disk() + " has " + megabytes(usable)
+                    + " free, below storage.minFreeSpace (" + megabytes(floor) + ")");
+            return true;
+        }
+        if (usable < resumeAtBytes()) {
+            return true;
+        }
+        LOG.info("Committer: {} has {} free again; writes are committed again", freeSpace.disk(), megabytes(usable));
+        outOfSpaceReason = null;
+        return false;
+    }
+
+    private long resumeAtBytes() {
+        return Math.max(minFreeBytes.getAsLong(), RESUME_HEADROOM_BYTES);
+    }
+
+    private void startRefusingForSpace(SQLException cause) {
+        startRefusingForSpace("disk full: " + freeSpace.disk() + " refused a write ("
+                + systemsWord(cause).orElse(cause.getMessage()) + ")");
+    }
+
+    /** The one log line of a full disk, until it has room again. */
+    private void startRefusingForSpace(String reason) {
+        if (outOfSpaceReason == null) {
+            LOG.error("Committer: {}; every write is refused, never acknowledged, until {} is free", reason,
+                    megabytes(resumeAtBytes()));
+        }
+        outOfSpaceReason = reason;
+    }
+
+    /** Refuses at once every write queued or offered until the next measurement, or until closed. */
+    private void refuseForSpace() throws InterruptedException {
+        refuseFor(SPACE_RECHECK, new SQLException(outOfSpaceReason), this::failForSpace);
+    }
+
+    private void failForSpace(List<Pending> pending, Exception refusal) {
+        spaceRefusals.increment(pending.stream().filter(p -> !p.isBarrier()).count());
+        fail(pending, refusal);
+    }
+
+    /**
+     * Whether a failed statement or commit found no room on the disk: the operating system said so somewhere in the
+     * cause chain, or the disk has less than {@link #RESUME_HEADROOM_BYTES} left now.
+     */
+    private boolean isOutOfSpace(SQLException failure) {
+        if (systemsWord(failure).isPresent()) {
+            return true;
+        }
+        try {
+            return freeSpace.usableBytes() < RESUME_HEADROOM_BYTES;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The operating system's "no space" message somewhere in the cause chain, if it is there. */
+    private static Optional<String> systemsWord(SQLException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && OUT_OF_SPACE_MESSAGES.stream().anyMatch(message::contains)) {
+                return Optional.of(message);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
     }
 
     /**
@@ -242,12 +408,17 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
             LOG.debug("Committer still cannot reach its database: {}", cause.getMessage());
         }
         unavailableReason = reason;
-        SQLException refusal = new SQLException(reason, cause.getSQLState(), cause);
+        refuseFor(RECONNECT_PAUSE, new SQLException(reason, cause.getSQLState(), cause), this::fail);
+    }
+
+    /** Fails at once every write queued or offered for {@code pause}, or until closed, through {@code failing}. */
+    private void refuseFor(Duration pause, SQLException refusal, BiConsumer<List<Pending>, Exception> failing)
+            throws InterruptedException {
         List<Pending> refused = new ArrayList<>();
-        long deadline = System.nanoTime() + RECONNECT_PAUSE.toNanos();
+        long deadline = System.nanoTime() + pause.toNanos();
         while (true) {
             queue.drainTo(refused);
-            fail(refused, refusal);
+            failing.accept(refused, refusal);
             refused.clear();
             long remaining = deadline - System.nanoTime();
             if (!running || remaining <= 0) {
@@ -355,10 +526,19 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                 continue;
             } catch (SQLException e) {
                 st.rollbackQuietly();
+                if (isOutOfSpace(e)) {
+                    // Not known to be committed: refused, so that its publishers send it again once there is room.
+                    startRefusingForSpace(e);
+                    failForSpace(batch, new SQLException(outOfSpaceReason, e));
+                    return;
+                }
                 if (!onKeyCollision && isUniqueViolation(e)) {
                     onKeyCollision = true;
                     attempt--;
                     continue;
+                }
+                if (CONNECTION_LOST.contains(e.getErrorCode())) {
+                    throw e;
                 }
                 if (isConstraintViolation(e)) {
                     // Deterministic: trying the same batch again would fail the same way.
@@ -379,7 +559,8 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      * other device's events, every other shopper's rows, are still stored and acknowledged.
      */
     private void commitOneByOne(Statements st, List<Pending> batch, boolean onKeyCollision) {
-        for (Pending p : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
             if (p.isBarrier()) {
                 complete(List.of(p), null);
                 continue;
@@ -390,6 +571,11 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
                 complete(List.of(p), null);
             } catch (SQLException e) {
                 st.rollbackQuietly();
+                if (isOutOfSpace(e)) {
+                    startRefusingForSpace(e);
+                    failForSpace(batch.subList(i, batch.size()), new SQLException(outOfSpaceReason, e));
+                    return;
+                }
                 // Counted before its listener is told, so a drain later in the batch finds the count complete.
                 commitFailures.increment();
                 LOG.warn("Write {} could not be stored: {}", p.name(), e.getMessage());
