@@ -12,6 +12,7 @@ import io.floorgate.gateway.alerts.AlertStage;
 import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.Authorizer;
+import io.floorgate.gateway.api.HttpGuard;
 import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.api.PushStreams;
 import io.floorgate.gateway.api.StaffRoutes;
@@ -277,13 +278,15 @@ public final class Gateway {
                     Router others = Router.router(vertx);
                     new HealthAndMetricsRoutes(metrics, () -> ready, storage.health()).mount(others);
                     // Staff are signed in by their session cookie, for every route whose admission names a role.
+                    HttpGuard guard = new HttpGuard(config.get().limits(), metrics);
                     ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
-                            staff.authenticator()), metrics);
+                            staff.authenticator()), metrics, guard);
                     new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi).mount(api);
                     new PickupRoutes(pickup, pushes).mount(api);
                     staff.mount(api);
                     ops.mount(api, others);
-                    return vertx.createHttpServer(httpOptions()).requestHandler(api.inFrontOf(others))
+                    return vertx.createHttpServer(guard.bound(httpOptions())).requestHandler(api.inFrontOf(others))
+                            .invalidRequestHandler(guard.invalidRequests())
                             .listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;

@@ -2,7 +2,6 @@ package io.floorgate.gateway.ingest;
 
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +17,6 @@ import org.slf4j.LoggerFactory;
 final class Refusals {
 
     private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
-    static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final IngestMetrics metrics;
     private final Map<Rejection, LogGate> gates = new EnumMap<>(Rejection.class);
@@ -43,24 +41,6 @@ final class Refusals {
             LOG.info("Refused {} from {} (device {}): {}{}", reason.label(), remote, deviceLabel, detail,
                     suppressed == 0 ? "" : "; " + suppressed + " more refused for " + reason.label()
                             + " since the last such line");
-        }
-    }
-
-    /** Lets one line through per interval and counts the ones it holds back. */
-    private static final class LogGate {
-        private long nextLineAt = Long.MIN_VALUE;
-        private long heldBack;
-
-        /** @return how many were held back since the last line, when this one may be logged; -1 when not */
-        synchronized long pass(long nowNanos) {
-            if (nextLineAt != Long.MIN_VALUE && nowNanos - nextLineAt < 0) {
-                heldBack++;
-                return -1;
-            }
-            nextLineAt = nowNanos + LOG_INTERVAL_NANOS;
-            long held = heldBack;
-            heldBack = 0;
-            return held;
         }
     }
 }

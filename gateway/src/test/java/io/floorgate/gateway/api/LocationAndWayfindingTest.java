@@ -80,8 +80,9 @@ class LocationAndWayfindingTest {
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
         SessionRegistry sessions = new SessionRegistry(committer, config::sessions, System::currentTimeMillis,
                 new SimpleMeterRegistry());
-        ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, () -> config, StaffAuthenticator.NONE),
-                new SimpleMeterRegistry());
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, () -> config, StaffAuthenticator.NONE), metrics,
+                new HttpGuard(config.limits(), metrics));
         new ApiRoutes(sessions, locations, wayfinder, () -> config, ApiRoutes.loadOpenApiDocument()).mount(api);
         HttpServer server = RunningGateway.await(vertx.createHttpServer().requestHandler(api.inFrontOf(
                 Router.router(vertx))).listen(0, "127.0.0.1"));
