@@ -32,8 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded MQTT server devices connect to: authenticates each CONNECT against the device
- * registry and hands accepted connections to a {@link DeviceConnection}.
+ * The embedded MQTT server devices connect to: every socket passes the {@link ConnectionGate} (connection rate, cap,
+ * guards around the decoder) before a byte is decoded; each CONNECT is authenticated against the device registry and
+ * an accepted connection handed to a {@link DeviceConnection}. Refusals go through {@link Refusals}.
  *
  * <p>Threads: one MQTT server per event loop, all sharing the port, so connections spread over the
  * loops; the registry and device ledgers are shared and thread-safe. {@link #applyConfig} may be
