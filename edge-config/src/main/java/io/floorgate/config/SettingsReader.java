@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
 final class SettingsReader {
 
     static final List<String> LIMITS_KEYS =
-            List.of("maxEventBytes", "devicePublishRate", "devicePublishBurst", "maxDevicesConnected");
+            List.of("maxEventBytes", "devicePublishRate", "devicePublishBurst", "maxDevicesConnected",
+                    "maxConnections", "connectionRatePerAddress", "connectionBurstPerAddress", "connectTimeout",
+                    "maxKeepAlive", "devicePingRate", "devicePingBurst", "maxWriteBufferBytes", "httpMaxHeaderBytes",
+                    "httpMaxBodyBytes", "httpBodyTimeout", "webSocketMaxFrameBytes", "webSocketMessageRate",
+                    "webSocketMessageBurst");
     static final List<String> LISTENERS_KEYS = List.of("host", "mqttPort", "httpPort", "tls", "httpTls");
     static final List<String> TLS_KEYS = List.of("port", "cert", "key");
     static final List<String> HTTP_TLS_KEYS = List.of("cert", "key");
@@ -40,6 +44,50 @@ final class SettingsReader {
     static final double MAX_DEVICE_PUBLISH_RATE = 100_000;
     static final int DEFAULT_DEVICE_PUBLISH_BURST = 200;
     static final int DEFAULT_MAX_DEVICES_CONNECTED = 20_000;
+    /** The default maxConnections is maxDevicesConnected plus this many connections still authenticating. */
+    static final int CONNECTING_HEADROOM = 1_000;
+    /**
+     * A store's devices each connect from an address of their own, once, and again after an outage; an address
+     * opening more than this is a storm (or many devices behind one NAT, which the burst covers at a restart).
+     */
+    static final double DEFAULT_CONNECTION_RATE_PER_ADDRESS = 20;
+    static final int DEFAULT_CONNECTION_BURST_PER_ADDRESS = 100;
+    static final double MAX_CONNECTION_RATE_PER_ADDRESS = 1_000_000;
+    /** Vert.x MQTT's own default: a device on a store network sends its CONNECT in milliseconds. */
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration MIN_CONNECT_TIMEOUT = Duration.ofMillis(100);
+    static final Duration MAX_CONNECT_TIMEOUT = Limits.MAX_CONNECT_TIMEOUT;
+    /** A device gone without a word (power cut, Wi-Fi lost) is seen offline at most 7.5 minutes later. */
+    static final Duration DEFAULT_MAX_KEEP_ALIVE = Duration.ofMinutes(5);
+    static final Duration MIN_MAX_KEEP_ALIVE = Duration.ofSeconds(1);
+    /** MQTT's Keep Alive is a two-byte number of seconds [MQTT-3.1.2-10]. */
+    static final Duration MAX_MAX_KEEP_ALIVE = Duration.ofSeconds(65_535);
+    /** A client pings once per keep-alive period when idle; one a second sustained is already far more. */
+    static final double DEFAULT_DEVICE_PING_RATE = 1;
+    static final int DEFAULT_DEVICE_PING_BURST = 10;
+    static final double MAX_DEVICE_PING_RATE = 1_000;
+    /** Netty's default high water mark: thousands of PUBACKs and commands a device has not read. */
+    static final int DEFAULT_MAX_WRITE_BUFFER_BYTES = 64 * 1024;
+    static final int MIN_MAX_WRITE_BUFFER_BYTES = 1024;
+    static final int MAX_MAX_WRITE_BUFFER_BYTES = 16 * 1024 * 1024;
+    /** Vert.x's default; an app's or a browser's request head is a few hundred bytes. */
+    static final int DEFAULT_HTTP_MAX_HEADER_BYTES = 8 * 1024;
+    static final int MIN_HTTP_MAX_HEADER_BYTES = 1024;
+    static final int MAX_HTTP_MAX_HEADER_BYTES = 64 * 1024;
+    /** API request bodies are a few hundred bytes; anything near this is not an app or an order system. */
+    static final int DEFAULT_HTTP_MAX_BODY_BYTES = 16 * 1024;
+    static final int MIN_HTTP_MAX_BODY_BYTES = 1024;
+    static final int MAX_HTTP_MAX_BODY_BYTES = 1024 * 1024;
+    static final Duration DEFAULT_HTTP_BODY_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration MIN_HTTP_BODY_TIMEOUT = Duration.ofMillis(100);
+    static final Duration MAX_HTTP_BODY_TIMEOUT = Duration.ofMinutes(5);
+    /** Push-stream clients only listen; 125 bytes is the largest control frame (ping, close) [RFC 6455 5.5]. */
+    static final int DEFAULT_WEB_SOCKET_MAX_FRAME_BYTES = 4 * 1024;
+    static final int MIN_WEB_SOCKET_MAX_FRAME_BYTES = 125;
+    static final int MAX_WEB_SOCKET_MAX_FRAME_BYTES = 64 * 1024;
+    static final double DEFAULT_WEB_SOCKET_MESSAGE_RATE = 5;
+    static final int DEFAULT_WEB_SOCKET_MESSAGE_BURST = 20;
+    static final double MAX_WEB_SOCKET_MESSAGE_RATE = 10_000;
 
     static final String DEFAULT_HOST = "0.0.0.0";
     static final int DEFAULT_MQTT_PORT = 1883;
@@ -132,9 +180,41 @@ final class SettingsReader {
                 n -> n.integer(1, Integer.MAX_VALUE), DEFAULT_DEVICE_PUBLISH_BURST);
         Integer maxDevices = m.value("maxDevicesConnected",
                 n -> n.integer(1, Integer.MAX_VALUE), DEFAULT_MAX_DEVICES_CONNECTED);
-        return anyNull(maxEventBytes, rate, burst, maxDevices)
+        Integer maxConnections = m.value("maxConnections", n -> n.integer(1, Integer.MAX_VALUE),
+                maxDevices == null ? null : Limits.defaultMaxConnections(maxDevices));
+        Double connectionRate = m.value("connectionRatePerAddress",
+                n -> n.positiveDecimal(MAX_CONNECTION_RATE_PER_ADDRESS), DEFAULT_CONNECTION_RATE_PER_ADDRESS);
+        Integer connectionBurst = m.value("connectionBurstPerAddress",
+                n -> n.integer(1, Integer.MAX_VALUE), DEFAULT_CONNECTION_BURST_PER_ADDRESS);
+        Duration connectTimeout = m.value("connectTimeout",
+                n -> n.duration(MIN_CONNECT_TIMEOUT, MAX_CONNECT_TIMEOUT), DEFAULT_CONNECT_TIMEOUT);
+        Duration maxKeepAlive = m.value("maxKeepAlive",
+                n -> n.duration(MIN_MAX_KEEP_ALIVE, MAX_MAX_KEEP_ALIVE), DEFAULT_MAX_KEEP_ALIVE);
+        Double pingRate = m.value("devicePingRate",
+                n -> n.positiveDecimal(MAX_DEVICE_PING_RATE), DEFAULT_DEVICE_PING_RATE);
+        Integer pingBurst = m.value("devicePingBurst", n -> n.integer(1, Integer.MAX_VALUE), DEFAULT_DEVICE_PING_BURST);
+        Integer writeBuffer = m.value("maxWriteBufferBytes",
+                n -> n.integer(MIN_MAX_WRITE_BUFFER_BYTES, MAX_MAX_WRITE_BUFFER_BYTES), DEFAULT_MAX_WRITE_BUFFER_BYTES);
+        Integer headerBytes = m.value("httpMaxHeaderBytes",
+                n -> n.integer(MIN_HTTP_MAX_HEADER_BYTES, MAX_HTTP_MAX_HEADER_BYTES), DEFAULT_HTTP_MAX_HEADER_BYTES);
+        Integer bodyBytes = m.value("httpMaxBodyBytes",
+                n -> n.integer(MIN_HTTP_MAX_BODY_BYTES, MAX_HTTP_MAX_BODY_BYTES), DEFAULT_HTTP_MAX_BODY_BYTES);
+        Duration bodyTimeout = m.value("httpBodyTimeout",
+                n -> n.duration(MIN_HTTP_BODY_TIMEOUT, MAX_HTTP_BODY_TIMEOUT), DEFAULT_HTTP_BODY_TIMEOUT);
+        Integer frameBytes = m.value("webSocketMaxFrameBytes",
+                n -> n.integer(MIN_WEB_SOCKET_MAX_FRAME_BYTES, MAX_WEB_SOCKET_MAX_FRAME_BYTES),
+                DEFAULT_WEB_SOCKET_MAX_FRAME_BYTES);
+        Double messageRate = m.value("webSocketMessageRate",
+                n -> n.positiveDecimal(MAX_WEB_SOCKET_MESSAGE_RATE), DEFAULT_WEB_SOCKET_MESSAGE_RATE);
+        Integer messageBurst = m.value("webSocketMessageBurst",
+                n -> n.integer(1, Integer.MAX_VALUE), DEFAULT_WEB_SOCKET_MESSAGE_BURST);
+        return anyNull(maxEventBytes, rate, burst, maxDevices, maxConnections, connectionRate, connectionBurst,
+                connectTimeout, maxKeepAlive, pingRate, pingBurst, writeBuffer, headerBytes, bodyBytes, bodyTimeout,
+                frameBytes, messageRate, messageBurst)
                 ? null
-                : new Limits(maxEventBytes, rate, burst, maxDevices);
+                : new Limits(maxEventBytes, rate, burst, maxDevices, maxConnections, connectionRate, connectionBurst,
+                        connectTimeout, maxKeepAlive, pingRate, pingBurst, writeBuffer, headerBytes, bodyBytes,
+                        bodyTimeout, frameBytes, messageRate, messageBurst);
     }
 
     Listeners listeners(MappingCursor m) {

@@ -56,6 +56,11 @@ final class StoreConfigValidator {
         if (draft.storage() != null) {
             checkStorage(draft.storage());
         }
+        if (draft.limits() != null && draft.limits().maxConnections() < draft.limits().maxDevicesConnected()) {
+            problems.report("limits.maxConnections", "is " + draft.limits().maxConnections()
+                    + "; must be at least maxDevicesConnected (" + draft.limits().maxDevicesConnected()
+                    + "), or some devices could never connect");
+        }
         if (draft.ingest() != null && draft.ingest().queueCapacity() < draft.ingest().commitMaxBatch()) {
             problems.report("ingest.queueCapacity", "is " + draft.ingest().queueCapacity()
                     + "; must be at least commitMaxBatch (" + draft.ingest().commitMaxBatch()

@@ -594,6 +594,56 @@ class StoreConfigLoaderTest {
     }
 
     @Test
+    void parse_whenConnectionAndHttpLimitsAreGiven_thenEachIsRead() throws Exception {
+        StoreConfig config = StoreConfigLoader.parse(FILE, VALID + """
+                limits:
+                  maxDevicesConnected: 10
+                  maxConnections: 12
+                  connectionRatePerAddress: 2.5
+                  connectionBurstPerAddress: 3
+                  connectTimeout: 500ms
+                  maxKeepAlive: 2s
+                  devicePingRate: 4
+                  devicePingBurst: 5
+                  maxWriteBufferBytes: 4096
+                  httpMaxHeaderBytes: 2048
+                  httpMaxBodyBytes: 1024
+                  httpBodyTimeout: 300ms
+                  webSocketMaxFrameBytes: 256
+                  webSocketMessageRate: 1.5
+                  webSocketMessageBurst: 6
+                """, NO_ENV);
+
+        assertThat(config.limits()).isEqualTo(new Limits(16 * 1024, 50, 200, 10, 12, 2.5, 3, Duration.ofMillis(500),
+                Duration.ofSeconds(2), 4, 5, 4096, 2048, 1024, Duration.ofMillis(300), 256, 1.5, 6));
+    }
+
+    @Test
+    void parse_whenConnectionLimitsAreLeftOut_thenTheGlobalCapLeavesRoomBeyondTheDevices() throws Exception {
+        StoreConfig config = StoreConfigLoader.parse(FILE, VALID + "limits: { maxDevicesConnected: 50 }\n", NO_ENV);
+
+        assertThat(config.limits().maxConnections()).isEqualTo(1_050);
+        assertThat(config.limits().connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.limits().httpMaxBodyBytes()).isEqualTo(16 * 1024);
+    }
+
+    @Test
+    void parse_whenGlobalCapIsBelowTheDevices_thenItIsAProblem() {
+        assertThat(problemsOf(VALID + "limits: { maxDevicesConnected: 50, maxConnections: 49 }\n")).singleElement()
+                .satisfies(p -> assertThat(p.field()).isEqualTo("limits.maxConnections"));
+    }
+
+    @Test
+    void parse_whenALimitIsOutOfRange_thenEachIsAProblemNamingItsField() {
+        assertThat(problemsOf(VALID + """
+                limits: { connectTimeout: 10ms, maxKeepAlive: 70000s, maxWriteBufferBytes: 10, httpMaxBodyBytes: 0,
+                          webSocketMaxFrameBytes: 100, connectionRatePerAddress: 0 }
+                """)).extracting(ConfigProblem::field).containsExactlyInAnyOrder("limits.connectTimeout",
+                "limits.maxKeepAlive", "limits.maxWriteBufferBytes", "limits.httpMaxBodyBytes",
+                "limits.webSocketMaxFrameBytes", "limits.connectionRatePerAddress");
+    }
+
+    @Test
     void parse_whenFileIsEmpty_thenItIsAProblem() {
         assertThat(problemsOf("# nothing here\n")).singleElement()
                 .satisfies(p -> assertThat(p.field()).isEqualTo(Problems.WHOLE_FILE));

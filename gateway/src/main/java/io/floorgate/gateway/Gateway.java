@@ -13,6 +13,7 @@ import io.floorgate.gateway.alerts.AlertStage;
 import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.ApiRoutes;
 import io.floorgate.gateway.api.Authorizer;
+import io.floorgate.gateway.api.HttpGuard;
 import io.floorgate.gateway.api.PickupRoutes;
 import io.floorgate.gateway.api.PrivacyRoutes;
 import io.floorgate.gateway.api.PushStreams;
@@ -298,15 +299,17 @@ public final class Gateway {
                     Router others = Router.router(vertx);
                     new HealthAndMetricsRoutes(metrics, () -> ready, storage.health()).mount(others);
                     // Staff are signed in by their session cookie, for every route whose admission names a role.
+                    HttpGuard guard = new HttpGuard(config.get().limits(), metrics);
                     ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get,
-                            staff.authenticator()), metrics);
+                            staff.authenticator()), metrics, guard);
                     new ApiRoutes(sessions, locationQuery(), wayfinder(), config::get, openApi, customerKeys)
                             .mount(api);
                     new PickupRoutes(pickup, pushes, customerKeys, audit).mount(api);
                     privacy.mount(api);
                     staff.mount(api);
                     ops.mount(api, others);
-                    return vertx.createHttpServer(httpOptions()).requestHandler(api.inFrontOf(others))
+                    return vertx.createHttpServer(guard.bound(httpOptions())).requestHandler(api.inFrontOf(others))
+                            .invalidRequestHandler(guard.invalidRequests())
                             .listen(config.get().listeners().httpPort());
                 }).map(server -> {
                     http = server;

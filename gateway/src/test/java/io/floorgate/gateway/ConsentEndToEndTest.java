@@ -270,7 +270,7 @@ class ConsentEndToEndTest {
     }
 
     private static TestDevice device(RunningGateway gw, String deviceId) throws Exception {
-        return TestDevice.connect(gw.mqttUri(), deviceId, deviceId, "demo-only-" + deviceId);
+        return TestDevice.connectToDemoStore(gw.mqttUri(), deviceId);
     }
 
     /** The demo store on free ports, with the given withdrawal policy and summary window, and no uplink. */

@@ -111,7 +111,7 @@ class LocationEndToEndTest {
     }
 
     private static TestDevice receiver(RunningGateway gw, String deviceId) throws Exception {
-        return TestDevice.connect(gw.mqttUri(), deviceId, deviceId, "demo-only-" + deviceId);
+        return TestDevice.connectToDemoStore(gw.mqttUri(), deviceId);
     }
 
     /** One receiver's one-second batch: both shoppers' current ids at the given RSSI, and a stranger's beacon. */

@@ -248,7 +248,7 @@ class OpsPageBrowserTest {
     }
 
     private static TestDevice device(String id) throws Exception {
-        return TestDevice.connect(gw.mqttUri(), id, id, "demo-only-" + id);
+        return TestDevice.connectToDemoStore(gw.mqttUri(), id);
     }
 
     /** The pickup zone's two receivers hear the shopper close by, three rounds a second apart. */

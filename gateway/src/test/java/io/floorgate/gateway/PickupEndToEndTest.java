@@ -266,7 +266,7 @@ class PickupEndToEndTest {
     }
 
     private static TestDevice device(RunningGateway gw, String deviceId) throws Exception {
-        return TestDevice.connect(gw.mqttUri(), deviceId, deviceId, "demo-only-" + deviceId);
+        return TestDevice.connectToDemoStore(gw.mqttUri(), deviceId);
     }
 
     private static String topic(String deviceId) {

@@ -339,7 +339,7 @@ class PrivacyEndToEndTest {
     }
 
     private static TestDevice device(RunningGateway gw, String deviceId) throws Exception {
-        return TestDevice.connect(gw.mqttUri(), deviceId, deviceId, "demo-only-" + deviceId);
+        return TestDevice.connectToDemoStore(gw.mqttUri(), deviceId);
     }
 
     /** QoS 1, waiting for the PUBACK: the event is committed. */

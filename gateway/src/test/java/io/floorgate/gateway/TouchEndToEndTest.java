@@ -252,7 +252,7 @@ class TouchEndToEndTest {
     }
 
     private static TestDevice device(RunningGateway gw, String deviceId) throws Exception {
-        return TestDevice.connect(gw.mqttUri(), deviceId, deviceId, "demo-only-" + deviceId);
+        return TestDevice.connectToDemoStore(gw.mqttUri(), deviceId);
     }
 
     private void tap(TestDevice reader, String deviceId, ByteString token) throws Exception {

@@ -376,7 +376,7 @@ class UpstreamSummaryEndToEndTest {
     }
 
     private static TestDevice device(RunningGateway gw, String deviceId) throws Exception {
-        return TestDevice.connect(gw.mqttUri(), deviceId, deviceId, "demo-only-" + deviceId);
+        return TestDevice.connectToDemoStore(gw.mqttUri(), deviceId);
     }
 
     private static void publish(TestDevice device, String deviceId, byte[] payload) throws Exception {

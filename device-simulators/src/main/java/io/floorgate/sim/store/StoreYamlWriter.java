@@ -33,7 +33,9 @@ public final class StoreYamlWriter {
                         .map(p -> map("id", p.id(), "zone", p.zone(), "nfcReader", p.nfcReader())).toList()));
         Limits l = store.limits();
         root.put("limits", map("maxEventBytes", l.maxEventBytes(), "devicePublishRate", l.devicePublishRate(),
-                "devicePublishBurst", l.devicePublishBurst(), "maxDevicesConnected", l.maxDevicesConnected()));
+                "devicePublishBurst", l.devicePublishBurst(), "maxDevicesConnected", l.maxDevicesConnected(),
+                "maxConnections", l.maxConnections(), "connectionRatePerAddress", l.connectionRatePerAddress(),
+                "connectionBurstPerAddress", l.connectionBurstPerAddress()));
         root.put("listeners", map("host", store.listeners().host(), "mqttPort", store.listeners().mqttPort(),
                 "httpPort", store.listeners().httpPort()));
         if (store.ingest() != null) {

@@ -36,13 +36,23 @@ import java.util.SplittableRandom;
  */
 public record SyntheticStore(String storeId, int devices, int nfcReaders, int kiosks, Limits limits, long seed) {
 
+    /** Every simulated device connects from the simulator's one address: all of them at once, and again after an outage. */
+    private static final double SIMULATOR_CONNECTION_RATE = 100_000;
+    private static final int SIMULATOR_CONNECTION_BURST = 100_000;
+
     /**
      * Limits that never throttle a benchmark: it measures the gateway, not its rate limiter. The rate
      * is the loader's ceiling (100,000 msgs/s per device), several times what one load connection sends.
      */
-    public static final Limits BENCHMARK_LIMITS = new Limits(16 * 1024, 100_000, 1_000_000, 100_000);
-    /** Limits like a real store's: a receiver reports once a second, bursts after a reconnect. */
-    public static final Limits STORE_LIMITS = new Limits(16 * 1024, 50, 200, 1_000);
+    public static final Limits BENCHMARK_LIMITS = new Limits(16 * 1024, 100_000, 1_000_000, 100_000)
+            .withConnectionRate(SIMULATOR_CONNECTION_RATE, SIMULATOR_CONNECTION_BURST);
+    /**
+     * Limits like a real store's: a receiver reports once a second, bursts after a reconnect. Only the per-address
+     * connection limits are not: a real store's devices each connect from an address of their own, the simulated
+     * ones all from the simulator's.
+     */
+    public static final Limits STORE_LIMITS = new Limits(16 * 1024, 50, 200, 1_000)
+            .withConnectionRate(SIMULATOR_CONNECTION_RATE, SIMULATOR_CONNECTION_BURST);
 
     private static final double WIDTH_M = 60;
     private static final double DEPTH_M = 40;

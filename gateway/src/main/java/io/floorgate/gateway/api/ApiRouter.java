@@ -33,8 +33,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 public final class ApiRouter {
 
     public static final String PREFIX = "/api/v1";
-    /** Request bodies are a few hundred bytes; anything near this is not an app or an order system. */
-    static final int MAX_BODY_BYTES = 16 * 1024;
 
     private static final String API_ROOT = "/api";
     private static final String ROUTE_LABEL = "floorgate.api.route";
@@ -49,16 +47,25 @@ public final class ApiRouter {
         OPTIONAL_JSON
     }
 
+    private final Vertx vertx;
     private final Router router;
     private final Authorizer authorizer;
     private final ApiMetrics metrics;
+    private final HttpGuard guard;
 
-    public ApiRouter(Vertx vertx, Authorizer authorizer, MeterRegistry metrics) {
+    public ApiRouter(Vertx vertx, Authorizer authorizer, MeterRegistry metrics, HttpGuard guard) {
+        this.vertx = vertx;
         this.router = Router.router(vertx);
         this.authorizer = authorizer;
         this.metrics = new ApiMetrics(metrics);
-        ErrorResponses.install(router);
-        router.route(PREFIX + "/*").handler(this::countResponse).failureHandler(ErrorResponses::fail);
+        this.guard = guard;
+        ErrorResponses.install(router, guard.maxBodyBytes());
+        router.route(PREFIX + "/*").handler(this::countResponse).failureHandler(this::fail);
+    }
+
+    /** The HTTP listener's bounds, for the routes that open push streams. */
+    public HttpGuard guard() {
+        return guard;
     }
 
     /**
@@ -85,6 +92,9 @@ public final class ApiRouter {
             ctx.put(ROUTE_LABEL, label);
             ctx.next();
         });
+        if (body != Body.NONE) {
+            first.handler(this::bodyDeadline);
+        }
         if (body == Body.JSON) {
             first.handler(ApiRouter::requireJson);
         }
@@ -94,7 +104,7 @@ public final class ApiRouter {
         });
         Route handling = router.route(method, PREFIX + path);
         if (body != Body.NONE) {
-            handling.handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+            handling.handler(BodyHandler.create(false).setBodyLimit(guard.maxBodyBytes()));
         }
         return handling;
     }
@@ -127,6 +137,34 @@ public final class ApiRouter {
         ctx.addEndHandler(done -> metrics.count(ctx.get(ROUTE_LABEL, ApiMetrics.UNMATCHED),
                 ctx.response().getStatusCode()));
         ctx.next();
+    }
+
+    /**
+     * The body must arrive whole within the body timeout of the head: a client trickling it a byte at a time is
+     * answered 408 and its connection closed, so that it cannot hold the connection (and a body buffer) for ever.
+     */
+    private void bodyDeadline(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (!request.isEnded()) {
+            long timeoutMs = guard.bodyTimeoutMs();
+            long timer = vertx.setTimer(timeoutMs, id -> {
+                if (!request.isEnded() && !ctx.response().ended()) {
+                    guard.refuseBody(ctx, HttpGuard.Reason.BODY_TIMEOUT, new ApiError(408, "body_timeout",
+                            "the request body did not arrive within " + timeoutMs + " ms"));
+                }
+            });
+            ctx.addEndHandler(done -> vertx.cancelTimer(timer));
+        }
+        ctx.next();
+    }
+
+    /** The API's failure handler: a body over the limit also closes the connection, unread; the rest as usual. */
+    private void fail(RoutingContext ctx) {
+        if (ctx.failure() == null && ctx.statusCode() == ErrorResponses.BODY_TOO_LARGE) {
+            guard.refuseBody(ctx, HttpGuard.Reason.BODY_TOO_LARGE, ErrorResponses.bodyTooLarge(guard.maxBodyBytes()));
+        } else {
+            ErrorResponses.fail(ctx);
+        }
     }
 
     /** Refuses a body that is not JSON before reading it. */

@@ -1,8 +1,5 @@
 package io.floorgate.gateway.api;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -13,6 +10,7 @@ import io.floorgate.config.StaffRole;
 import io.floorgate.config.StoreConfig;
 import io.floorgate.gateway.linking.Authentication;
 import io.floorgate.gateway.linking.SessionRegistry;
+import io.floorgate.gateway.secrets.Secrets;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -62,7 +60,7 @@ public final class Authorizer {
         String token = bearerToken(ctx, admission.tokenInQuery());
         if (admission.orderSystemAdmitted()) {
             Optional<String> expected = config.get().sessions().systemClientToken();
-            if (expected.isPresent() && sameSecret(token, expected.get())) {
+            if (expected.isPresent() && Secrets.matches(token, expected.get())) {
                 return ORDER_SYSTEM;
             }
             if (admission.shoppers() == Admission.Shoppers.NONE) {
@@ -120,16 +118,4 @@ public final class Authorizer {
         return m.group(1);
     }
 
-    /** Hashes of equal length compared in constant time: neither the content nor the length leaks. */
-    private static boolean sameSecret(String presented, String expected) {
-        return MessageDigest.isEqual(sha256(presented), sha256(expected));
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
 }

@@ -16,6 +16,7 @@ final class ErrorResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
     static final String JSON = "application/json";
+    static final int BODY_TOO_LARGE = 413;
     /** A 503 here is a full queue or the session bound: both clear within seconds or as shoppers leave. */
     private static final int RETRY_AFTER_SECONDS = 5;
 
@@ -23,16 +24,20 @@ final class ErrorResponses {
     }
 
     /** The API router's answers for requests no route took, or that a route failed with a bare status. */
-    static void install(Router router) {
+    static void install(Router router, int maxBodyBytes) {
         router.errorHandler(400, ctx -> send(ctx, new ApiError(400, "invalid_request", "the request is malformed")));
         router.errorHandler(404, ctx -> send(ctx, new ApiError(404, "not_found", "no such resource: "
                 + ctx.request().path())));
         router.errorHandler(405, ctx -> send(ctx, new ApiError(405, "method_not_allowed",
                 ctx.request().method() + " is not allowed on " + ctx.request().path())));
-        router.errorHandler(413, ctx -> send(ctx, new ApiError(413, "body_too_large",
-                "the request body is larger than " + ApiRouter.MAX_BODY_BYTES + " bytes")));
+        router.errorHandler(BODY_TOO_LARGE, ctx -> send(ctx, bodyTooLarge(maxBodyBytes)));
         router.errorHandler(415, ctx -> send(ctx, unsupportedMediaType()));
         router.errorHandler(500, ErrorResponses::fail);
+    }
+
+    static ApiError bodyTooLarge(int maxBodyBytes) {
+        return new ApiError(BODY_TOO_LARGE, "body_too_large", "the request body is larger than " + maxBodyBytes
+                + " bytes");
     }
 
     static ApiError unsupportedMediaType() {
@@ -44,9 +49,6 @@ final class ErrorResponses {
         Throwable failure = ctx.failure();
         if (failure instanceof ApiError error) {
             send(ctx, error);
-        } else if (failure == null && ctx.statusCode() == 413) {
-            send(ctx, new ApiError(413, "body_too_large",
-                    "the request body is larger than " + ApiRouter.MAX_BODY_BYTES + " bytes"));
         } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
             send(ctx, new ApiError(ctx.statusCode(), "invalid_request", "the request was refused"));
         } else {

@@ -76,8 +76,9 @@ public final class PickupRoutes {
         api.route(HttpMethod.POST, "/sessions/:sessionId/orders/:orderId/arrived", shopper, Body.NONE)
                 .handler(this::arrived);
         api.route(HttpMethod.GET, "/sessions/:sessionId/stream", shopper.withTokenInQuery(), Body.NONE)
-                .handler(this::shopperStream);
-        api.route(HttpMethod.GET, "/staff/stream", staff.withTokenInQuery(), Body.NONE).handler(this::staffStream);
+                .handler(ctx -> shopperStream(ctx, api.guard()));
+        api.route(HttpMethod.GET, "/staff/stream", staff.withTokenInQuery(), Body.NONE)
+                .handler(ctx -> staffStream(ctx, api.guard()));
     }
 
     private void putOrder(RoutingContext ctx) {
@@ -137,9 +138,9 @@ public final class PickupRoutes {
         answer(ctx, pickup.arrivedByApp(session, orderId(ctx)));
     }
 
-    private void shopperStream(RoutingContext ctx) {
+    private void shopperStream(RoutingContext ctx, HttpGuard guard) {
         ShopperSession session = ApiRouter.shopper(ctx);
-        upgrade(ctx, false).onSuccess(connection -> {
+        upgrade(ctx, false, guard).onSuccess(connection -> {
             streams.addShopper(session, connection);
             connection.push(new JsonObject().put("type", "hello").put("sessionId", session.id()));
             // Orders made ready before the stream opened are told now, so the app need not ask.
@@ -148,8 +149,8 @@ public final class PickupRoutes {
         });
     }
 
-    private void staffStream(RoutingContext ctx) {
-        upgrade(ctx, true).onSuccess(connection -> {
+    private void staffStream(RoutingContext ctx, HttpGuard guard) {
+        upgrade(ctx, true, guard).onSuccess(connection -> {
             streams.addStaff(connection, ApiRouter.caller(ctx) instanceof Caller.Staff member
                     ? Optional.of(member.session()) : Optional.empty());
             connection.push(new JsonObject().put("type", "hello").put("stream", "staff"));
@@ -157,7 +158,7 @@ public final class PickupRoutes {
     }
 
     /** Answers 101 and registers the socket; a request that is not a WebSocket upgrade gets a JSON 400. */
-    private Future<PushConnection> upgrade(RoutingContext ctx, boolean forStaff) {
+    private Future<PushConnection> upgrade(RoutingContext ctx, boolean forStaff, HttpGuard guard) {
         if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
             throw ApiError.invalidRequest("this is a WebSocket stream: send an Upgrade: websocket request");
         }
@@ -165,8 +166,8 @@ public final class PickupRoutes {
             PushConnection connection = new PushConnection(socket, Vertx.currentContext(),
                     streams.droppedCounter(forStaff));
             socket.closeHandler(v -> streams.remove(connection));
-            // Clients only listen; whatever they send is ignored rather than buffered.
-            socket.handler(ignored -> { });
+            // Clients only listen; whatever they send is ignored rather than buffered, up to the guard's bounds.
+            guard.watch(socket);
             return connection;
         }).onFailure(e -> ctx.fail(ApiError.invalidRequest("the WebSocket upgrade failed: " + e.getMessage())));
     }

@@ -25,9 +25,11 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttTopicSubscription;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import org.slf4j.Logger;
@@ -53,6 +55,7 @@ final class DeviceConnection {
      * ignoring flow control [MQTT-4.9.0-2]; it is disconnected rather than allowed to fill memory.
      */
     static final int MAX_HELD = 1024;
+    private static final int MQTT_5 = 5;
     /** How soon a message held because the commit queue was full is tried again. */
     private static final long STORE_FULL_RETRY_MS = 2;
 
@@ -67,6 +70,8 @@ final class DeviceConnection {
     private final BooleanSupplier stopping;
     private final CommandDispatcher commandAnswers;
     private final CommandChannel commands;
+    private final Refusals refusals;
+    private final TokenBucket pings;
     private final ArrayDeque<MqttPublishMessage> held = new ArrayDeque<>();
     private long retryTimer = -1;
     private boolean closed;
@@ -75,8 +80,11 @@ final class DeviceConnection {
 
     DeviceConnection(MqttEndpoint endpoint, Device device, DeviceLedger ledger, IngestServices services,
                      Supplier<DeviceRegistry> registry, Context context, BooleanSupplier stopping,
-                     CommandDispatcher commandAnswers) {
+                     CommandDispatcher commandAnswers, Refusals refusals) {
         this.commandAnswers = commandAnswers;
+        this.refusals = refusals;
+        this.pings = new TokenBucket(registry.get().limits().devicePingRate(), registry.get().limits().devicePingBurst(),
+                System.nanoTime());
         this.commands = new CommandChannel(endpoint, context, services.vertx());
         this.endpoint = endpoint;
         this.device = device;
@@ -99,8 +107,7 @@ final class DeviceConnection {
     void accept() {
         endpoint.publishAutoAck(false);
         endpoint.publishHandler(this::onPublish);
-        // QoS 2: PUBREC is sent once stored (as PUBACK is for QoS 1); PUBCOMP is only bookkeeping.
-        endpoint.publishReleaseHandler(endpoint::publishComplete);
+        endpoint.pingHandler(v -> onPing());
         endpoint.subscribeHandler(this::onSubscribe);
         endpoint.unsubscribeHandler(this::onUnsubscribe);
         endpoint.publishAcknowledgeMessageHandler(commands::acknowledged);
@@ -127,6 +134,15 @@ final class DeviceConnection {
             // now is neither stored nor acknowledged, and the device sends it again after the restart.
             return;
         }
+        if (msg.qosLevel() == MqttQoS.EXACTLY_ONCE) {
+            close(Rejection.QOS2_NOT_SUPPORTED, "a QoS 2 PUBLISH; devices publish at QoS 0 or 1",
+                    MqttDisconnectReasonCode.QOS_NOT_SUPPORTED);
+            return;
+        }
+        if (!wellFormed(msg.topicName())) {
+            close(Rejection.BAD_UTF8, "a topic that is not well-formed UTF-8", MqttDisconnectReasonCode.MALFORMED_PACKET);
+            return;
+        }
         services.health().seen(device.id(), System.currentTimeMillis());
         boolean mustQueue = msg.qosLevel() != MqttQoS.AT_MOST_ONCE && !held.isEmpty();
         if (mustQueue) {
@@ -140,6 +156,32 @@ final class DeviceConnection {
         if (outcome != Outcome.DONE) {
             hold(msg, outcome);
         }
+    }
+
+    /**
+     * Netty decodes a topic's bytes as UTF-8 replacing what is ill-formed by U+FFFD, so a topic holding U+FFFD was
+     * either ill-formed or says U+FFFD itself, which no device topic does; U+0000 is not allowed in any MQTT string
+     * [MQTT-1.5.3-1], [MQTT-1.5.3-2].
+     */
+    private static boolean wellFormed(String topic) {
+        return topic.indexOf('\uFFFD') < 0 && topic.indexOf('\u0000') < 0;
+    }
+
+    /** A PINGREQ beyond the allowance: the client is flooding, not keeping the connection alive. */
+    private void onPing() {
+        if (!closed && !pings.tryTake(System.nanoTime())) {
+            close(Rejection.PING_FLOOD, "over " + registry.get().limits().devicePingRate() + " PINGREQ/s",
+                    MqttDisconnectReasonCode.MESSAGE_RATE_TOO_HIGH);
+        }
+    }
+
+    /** Closes the connection for a protocol violation, telling an MQTT 5 device why [MQTT-4.13.2-1]. */
+    private void close(Rejection reason, String detail, MqttDisconnectReasonCode code) {
+        refusals.refuse(reason, device.id(), endpoint.remoteAddress(), detail);
+        if (endpoint.protocolVersion() >= MQTT_5) {
+            endpoint.disconnect(code, MqttProperties.NO_PROPERTIES);
+        }
+        endpoint.close();
     }
 
     private Outcome process(MqttPublishMessage msg) {
@@ -357,7 +399,7 @@ final class DeviceConnection {
     private Outcome reject(MqttPublishMessage msg, Invalid invalid) {
         services.metrics().rejected(invalid.reason(), device.id());
         LOG.debug("Device {}: {} refused: {}", device.id(), invalid.reason().label(), invalid.detail());
-        if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE && endpoint.protocolVersion() >= 5) {
+        if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE && endpoint.protocolVersion() >= MQTT_5) {
             MqttPubAckReasonCode code = invalid.reason().pubAckCode();
             endpoint.publishAcknowledge(msg.messageId(), code == null ? MqttPubAckReasonCode.SUCCESS : code,
                     MqttProperties.NO_PROPERTIES);
@@ -370,22 +412,17 @@ final class DeviceConnection {
     }
 
     /**
-     * PUBACK for QoS 1, PUBREC for QoS 2. Sent through the endpoint rather than
+     * PUBACK (QoS 2 never gets this far). Sent through the endpoint rather than
      * {@code MqttPublishMessage.ack()}, whose callback Vert.x MQTT 5.0 only sets up with auto-ack on.
      */
     private void acknowledge(MqttPublishMessage msg) {
-        if (msg.qosLevel() == MqttQoS.EXACTLY_ONCE) {
-            endpoint.publishReceived(msg.messageId());
-        } else {
-            endpoint.publishAcknowledge(msg.messageId());
-        }
+        endpoint.publishAcknowledge(msg.messageId());
     }
 
     private void hold(MqttPublishMessage msg, Outcome why) {
         if (held.size() >= MAX_HELD) {
-            services.metrics().rejected(Rejection.RATE_LIMITED, device.id());
-            LOG.info("Device {} has {} unacknowledged messages waiting; disconnecting it", device.id(), held.size());
-            endpoint.close();
+            close(Rejection.HELD_OVERFLOW, held.size() + " unacknowledged messages waiting",
+                    MqttDisconnectReasonCode.RECEIVE_MAXIMUM_EXCEEDED);
             return;
         }
         held.add(msg);
@@ -416,12 +453,25 @@ final class DeviceConnection {
         }
     }
 
+    /**
+     * A device may subscribe to its own commands topic only: another device's topic or a wildcard is refused in the
+     * SUBACK, counted, and the connection kept. MQTT 3.1.1 knows one failure code, 0x80 [MQTT-3.9.3-2]; MQTT 5 says
+     * not authorized.
+     */
     private void onSubscribe(MqttSubscribeMessage subscribe) {
         String commandsTopic = DeviceTopic.of(registry.get().storeId(), device.id(), Channel.COMMANDS);
-        List<MqttSubAckReasonCode> codes = subscribe.topicSubscriptions().stream()
-                .map(s -> s.topicName().equals(commandsTopic) ? MqttSubAckReasonCode.GRANTED_QOS1
-                        : MqttSubAckReasonCode.NOT_AUTHORIZED)
-                .toList();
+        MqttSubAckReasonCode refused = endpoint.protocolVersion() >= MQTT_5 ? MqttSubAckReasonCode.NOT_AUTHORIZED
+                : MqttSubAckReasonCode.UNSPECIFIED_ERROR;
+        List<MqttSubAckReasonCode> codes = new ArrayList<>();
+        for (MqttTopicSubscription s : subscribe.topicSubscriptions()) {
+            if (s.topicName().equals(commandsTopic)) {
+                codes.add(MqttSubAckReasonCode.GRANTED_QOS1);
+            } else {
+                codes.add(refused);
+                refusals.refuse(Rejection.SUBSCRIBE_REFUSED, device.id(), endpoint.remoteAddress(),
+                        "SUBSCRIBE " + s.topicName());
+            }
+        }
         endpoint.subscribeAcknowledge(subscribe.messageId(), codes, MqttProperties.NO_PROPERTIES);
         if (codes.contains(MqttSubAckReasonCode.GRANTED_QOS1)) {
             // After the SUBACK: from now on a command published to the device is one it expects.

@@ -1,7 +1,5 @@
 package io.floorgate.gateway.ingest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.Device;
+import io.floorgate.config.Limits;
 import io.floorgate.config.Listeners;
 import io.floorgate.config.StoreConfig;
+import io.floorgate.gateway.secrets.Secrets;
 import io.floorgate.gateway.store.ReplayStateLoader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AbstractVerticle;
@@ -27,12 +27,14 @@ import io.vertx.mqtt.MqttAuth;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
+import io.vertx.mqtt.MqttWill;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded MQTT server devices connect to: authenticates each CONNECT against the device
- * registry and hands accepted connections to a {@link DeviceConnection}.
+ * The embedded MQTT server devices connect to: every socket passes the {@link ConnectionGate} (connection rate, cap,
+ * guards around the decoder) before a byte is decoded; each CONNECT is authenticated against the device registry and
+ * an accepted connection handed to a {@link DeviceConnection}. Refusals go through {@link Refusals}.
  *
  * <p>Threads: one MQTT server per event loop, all sharing the port, so connections spread over the
  * loops; the registry and device ledgers are shared and thread-safe. {@link #applyConfig} may be
@@ -52,7 +54,12 @@ public final class MqttIngestServer {
     /** Sharing keys for "any free port": distinct, so the TLS servers never join the plain socket. */
     private static final int PLAIN_RANDOM_PORT_KEY = -1;
     private static final int TLS_RANDOM_PORT_KEY = -2;
-    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    /**
+     * Vert.x MQTT's own CONNECT timer restarts with every byte, so one byte a second keeps it off for ever; the
+     * {@link ConnectionGuard}'s deadline is what holds. Vert.x's is set past the longest deadline a store may
+     * configure, so it never closes a connection first (and uncounted).
+     */
+    private static final int VERTX_CONNECT_BACKSTOP_SECONDS = (int) Limits.MAX_CONNECT_TIMEOUT.toSeconds() + 1;
 
     private final IngestServices services;
     private final ReplayStateLoader replayState;
@@ -60,6 +67,8 @@ public final class MqttIngestServer {
     private final Map<String, DeviceLedger> ledgers = new ConcurrentHashMap<>();
     private final List<String> deploymentIds = new ArrayList<>();
     private final CommandDispatcher commands;
+    private final Refusals refusals;
+    private final ConnectionGate gate;
     private volatile boolean accepting = true;
 
     public MqttIngestServer(StoreConfig config, IngestServices services, ReplayStateLoader replayState,
@@ -67,6 +76,8 @@ public final class MqttIngestServer {
         this.services = services;
         this.replayState = replayState;
         this.registry = new AtomicReference<>(DeviceRegistry.of(config));
+        this.refusals = new Refusals(services.metrics());
+        this.gate = new ConnectionGate(() -> registry.get().limits(), refusals);
         this.commands = new CommandDispatcher(services.vertx(), registry::get, this::commandChannel,
                 System::currentTimeMillis, metrics);
     }
@@ -104,7 +115,7 @@ public final class MqttIngestServer {
                 .setPort(port)
                 .setMaxMessageSize(registry.get().limits().maxEventBytes() * PACKET_HEADROOM_FACTOR)
                 .setMaxClientIdLength(MAX_CLIENT_ID_LENGTH)
-                .setTimeoutOnConnect(CONNECT_TIMEOUT_SECONDS);
+                .setTimeoutOnConnect(VERTX_CONNECT_BACKSTOP_SECONDS);
         options.setTcpNoDelay(true);
         tls.ifPresent(t -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
                 .setCertPath(t.certPath().toString()).setKeyPath(t.keyPath().toString())));
@@ -147,7 +158,7 @@ public final class MqttIngestServer {
 
         @Override
         public void start(Promise<Void> started) {
-            MqttServer.create(vertx, options)
+            MqttServer.create(gate.gated(vertx, options.getMaxMessageSize()), options)
                     .endpointHandler(MqttIngestServer.this::onConnect)
                     .exceptionHandler(e -> LOG.debug("MQTT connection failed before CONNECT: {}", e.toString()))
                     .listen()
@@ -171,14 +182,14 @@ public final class MqttIngestServer {
             refusal = Rejection.CLIENT_ID_MISMATCH;
         } else if (device == null) {
             refusal = Rejection.UNKNOWN_DEVICE;
-        } else if (!secretMatches(device, auth.getPassword())) {
+        } else if (!Secrets.matches(auth.getPassword(), device.secret())) {
             refusal = Rejection.BAD_SECRET;
+        } else if (!willIsOwnStatus(endpoint.will(), current.storeId(), device.id())) {
+            refusal = Rejection.FOREIGN_WILL;
         }
         if (refusal != null) {
             String label = device == null ? IngestMetrics.UNKNOWN_DEVICE : device.id();
-            services.metrics().rejected(refusal, label);
-            LOG.info("Refused MQTT connection from {} as '{}': {}", endpoint.remoteAddress(),
-                    device == null ? IngestMetrics.UNKNOWN_DEVICE : clientId, refusal.label());
+            refusals.refuse(refusal, label, endpoint.remoteAddress(), "CONNECT refused");
             endpoint.reject(refusal.connAckCode(endpoint.protocolVersion()));
             return;
         }
@@ -202,24 +213,24 @@ public final class MqttIngestServer {
                 });
     }
 
+    /**
+     * A device's will may only be its own status topic: the gateway reads the connection's end as the device going
+     * offline, and a will elsewhere would be a message published in the name of another device.
+     */
+    private static boolean willIsOwnStatus(MqttWill will, String storeId, String deviceId) {
+        return will == null || !will.isWillFlag()
+                || DeviceTopic.of(storeId, deviceId, Channel.STATUS).equals(will.getWillTopic());
+    }
+
     private void admit(MqttEndpoint endpoint, Device device, DeviceLedger ledger, Context context) {
         DeviceConnection connection = new DeviceConnection(endpoint, device, ledger, services, registry::get, context,
-                () -> !accepting, commands);
+                () -> !accepting, commands, refusals);
         DeviceConnection previous = ledger.takeOver(connection);
         if (previous != null) {
             LOG.info("Device {} connected again; closing its previous connection", device.id());
             previous.closeFromAnyThread();
         }
         connection.accept();
-    }
-
-    private static boolean secretMatches(Device device, String password) {
-        if (password == null) {
-            return false;
-        }
-        // Constant time, so response timing does not leak how much of a guess was right.
-        return MessageDigest.isEqual(device.secret().getBytes(StandardCharsets.UTF_8),
-                password.getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -13,6 +13,32 @@ public enum Rejection {
     BAD_SECRET("bad_secret", null),
     CLIENT_ID_MISMATCH("client_id_mismatch", null),
     SERVER_BUSY("server_busy", null),
+    /** A will on a topic other than the device's own status topic: the gateway would publish it as the device. */
+    FOREIGN_WILL("foreign_will", null),
+    // Refused at the socket, before or whatever the CONNECT: the connection is closed; the device label is unknown.
+    CONNECTION_RATE("connection_rate", null),
+    CONNECTION_CAP("connection_cap", null),
+    CONNECT_TIMEOUT("connect_timeout", null),
+    /** A fixed header announcing more than the packet limit: closed before a byte of it is buffered. */
+    PACKET_TOO_LARGE("packet_too_large", null),
+    /** A packet the MQTT decoder cannot read [MQTT-4.8.0-1]. */
+    MALFORMED_PACKET("malformed_packet", null),
+    /** A PUBLISH topic with + or # [MQTT-3.3.2-2]; Netty's decoder refuses it, so it is seen before the device. */
+    TOPIC_WILDCARD("topic_wildcard", null),
+    /** Nothing heard for 1.5 times the keep-alive [MQTT-3.1.2-24]: a half-open connection. */
+    IDLE_TIMEOUT("idle_timeout", null),
+    /** The gateway's write buffer to a client that does not read went over maxWriteBufferBytes. */
+    SLOW_READER("slow_reader", null),
+    // Protocol violations of a connected device: the connection is closed.
+    /** A topic that is not well-formed UTF-8, or holds U+0000 [MQTT-1.5.3-1], [MQTT-1.5.3-2]. */
+    BAD_UTF8("bad_utf8", null),
+    /** Devices publish at QoS 0 or 1; MQTT 5 clients are told so in CONNACK (Maximum QoS 1) [MQTT-3.2.2-11]. */
+    QOS2_NOT_SUPPORTED("qos2_not_supported", null),
+    PING_FLOOD("ping_flood", null),
+    /** More unacknowledged QoS 1 messages waiting than {@code DeviceConnection.MAX_HELD} [MQTT-4.9.0-2]. */
+    HELD_OVERFLOW("held_overflow", null),
+    // Refused per subscription: SUBACK failure, connection kept.
+    SUBSCRIBE_REFUSED("subscribe_refused", null),
     // Refused per message: dropped and counted; a QoS 1 message is still acknowledged so the
     // device does not stall, with the reason code where MQTT 5 has one.
     BAD_TOPIC("bad_topic", MqttPubAckReasonCode.TOPIC_NAME_INVALID),
@@ -48,6 +74,10 @@ public enum Rejection {
         if (this == SERVER_BUSY) {
             return v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
+        }
+        if (this == FOREIGN_WILL) {
+            return v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_TOPIC_NAME_INVALID
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED;
         }
         if (this == CLIENT_ID_MISMATCH || this == UNKNOWN_DEVICE || this == BAD_SECRET) {
             // [MQTT-3.1.4-2] one answer for every credential failure, so a scanner learns nothing

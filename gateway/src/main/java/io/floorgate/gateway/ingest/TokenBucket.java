@@ -1,10 +1,11 @@
 package io.floorgate.gateway.ingest;
 
 /**
- * A device's publish allowance: {@code ratePerSecond} sustained, {@code burst} at once.
- * Shared by all of a device's connections (a reconnect does not refill it), so synchronized.
+ * An allowance of {@code ratePerSecond} sustained, {@code burst} at once: a device's publishes (shared by all of its
+ * connections, so a reconnect does not refill it), a connection's PINGREQs, one address's new connections, a push
+ * stream's incoming messages. Synchronized, as several threads may share one.
  */
-final class TokenBucket {
+public final class TokenBucket {
 
     private static final double NANOS_PER_SECOND = 1e9;
 
@@ -13,20 +14,26 @@ final class TokenBucket {
     private double tokens;
     private long refilledAt;
 
-    TokenBucket(double ratePerSecond, int burst, long nowNanos) {
+    public TokenBucket(double ratePerSecond, int burst, long nowNanos) {
         this.ratePerSecond = ratePerSecond;
         this.burst = burst;
         this.tokens = burst;
         this.refilledAt = nowNanos;
     }
 
-    synchronized boolean tryTake(long nowNanos) {
+    public synchronized boolean tryTake(long nowNanos) {
         refill(nowNanos);
         if (tokens >= 1) {
             tokens -= 1;
             return true;
         }
         return false;
+    }
+
+    /** Whether the bucket has refilled to its burst: forgetting it now loses nothing. */
+    synchronized boolean isFull(long nowNanos) {
+        refill(nowNanos);
+        return tokens >= burst;
     }
 
     /** Gives back a token taken for a message that could not go further (the store was full). */

@@ -1,8 +1,5 @@
 package io.floorgate.gateway.linking;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,6 +19,7 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 import io.floorgate.config.Sessions;
+import io.floorgate.gateway.secrets.Secrets;
 import io.floorgate.gateway.store.CommitListener;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
@@ -170,7 +168,7 @@ public final class SessionRegistry implements SessionDirectory {
                     "the store has " + maxOpen + " open sessions, its limit; try again later"));
         }
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(TOKEN_BYTES));
-        byte[] tokenHash = sha256(token);
+        byte[] tokenHash = Secrets.sha256(token);
         ShopperSession session = new ShopperSession(HEX.formatHex(randomBytes(SESSION_ID_BYTES)), request.appInstance(),
                 request.customer(), request.locationConsent(), request.analyticsConsent(),
                 randomBytes(ADVERTISING_KEY_BYTES), settings.get().rotationPeriod(), clock.getAsLong());
@@ -213,7 +211,7 @@ public final class SessionRegistry implements SessionDirectory {
         if (open == null || !usable(open, now)) {
             return new Authentication.UnknownSession();
         }
-        if (!MessageDigest.isEqual(open.tokenHash, sha256(token))) {
+        if (!Secrets.matchesDigest(open.tokenHash, token)) {
             return new Authentication.WrongToken();
         }
         open.lastActiveMs = now;
@@ -225,7 +223,7 @@ public final class SessionRegistry implements SessionDirectory {
      * timing can tell an attacker at most something about a SHA-256 value, which does not help find a token.
      */
     public Optional<ShopperSession> authenticate(String token) {
-        Open open = byTokenHash.get(HEX.formatHex(sha256(token)));
+        Open open = byTokenHash.get(HEX.formatHex(Secrets.sha256(token)));
         long now = clock.getAsLong();
         if (open == null || !usable(open, now)) {
             return Optional.empty();
@@ -462,13 +460,5 @@ public final class SessionRegistry implements SessionDirectory {
         byte[] bytes = new byte[count];
         random.nextBytes(bytes);
         return bytes;
-    }
-
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
     }
 }

@@ -2,12 +2,11 @@ package io.floorgate.gateway.staff;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+import io.floorgate.gateway.secrets.Secrets;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpHeaders;
@@ -62,7 +61,7 @@ public final class StaffRequests {
                 return new StaffCheck.ForeignOrigin(origin);
             }
         } else if (!SAFE_METHODS.contains(request.method())
-                && !sameToken(request.getHeader(CSRF_HEADER), session.get().csrfToken())) {
+                && !Secrets.matches(request.getHeader(CSRF_HEADER), session.get().csrfToken())) {
             return new StaffCheck.CsrfTokenMissing();
         }
         return sessions.use(id.get()).<StaffCheck>map(StaffCheck.SignedIn::new).orElseGet(StaffCheck.NotSignedIn::new);
@@ -117,10 +116,5 @@ public final class StaffRequests {
 
     private static int defaultPort(boolean tls) {
         return tls ? HTTPS_PORT : HTTP_PORT;
-    }
-
-    private static boolean sameToken(String presented, String expected) {
-        return presented != null && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8),
-                expected.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -66,7 +66,9 @@ class ApiRouterTest {
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
         SessionRegistry sessions = new SessionRegistry(committer, database.sealer(), () -> config.get().sessions(),
                 System::currentTimeMillis, new SimpleMeterRegistry());
-        ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get, staff), new SimpleMeterRegistry());
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, config::get, staff), metrics,
+                new HttpGuard(config.get().limits(), metrics));
         api.route(HttpMethod.GET, "/analytics", Admission.staff(StaffRole.MANAGER), Body.NONE).handler(this::whoCalled);
         api.route(HttpMethod.POST, "/queue/:orderId", Admission.orderSystem().orStaff(StaffRole.ASSOCIATE),
                 Body.JSON).handler(this::whoCalled);
@@ -137,7 +139,7 @@ class ApiRouterTest {
 
     @Test
     void routeWithABody_whenTheCallerIsNotAdmitted_thenIs401BeforeTheBodyIsRead() {
-        String tooLarge = "{\"x\": \"" + "a".repeat(ApiRouter.MAX_BODY_BYTES) + "\"}";
+        String tooLarge = "{\"x\": \"" + "a".repeat(config.get().limits().httpMaxBodyBytes()) + "\"}";
 
         assertError(send("POST", "/api/v1/queue/o-1", null, null, tooLarge), 401, "unauthorized");
         assertError(send("POST", "/api/v1/queue/o-1", null, SYSTEM_TOKEN, tooLarge), 413, "body_too_large");

@@ -82,8 +82,9 @@ class LocationAndWayfindingTest {
         committer = new GroupCommitter(database, 100, 10, Duration.ofMillis(1), false, new SimpleMeterRegistry());
         SessionRegistry sessions = new SessionRegistry(committer, database.sealer(), config::sessions,
                 System::currentTimeMillis, new SimpleMeterRegistry());
-        ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, () -> config, StaffAuthenticator.NONE),
-                new SimpleMeterRegistry());
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        ApiRouter api = new ApiRouter(vertx, new Authorizer(sessions, () -> config, StaffAuthenticator.NONE), metrics,
+                new HttpGuard(config.limits(), metrics));
         CustomerKeys customers = new CustomerKeys(dataDir, new Pseudonyms(config.upstream().hashKey()));
         customers.load();
         new ApiRoutes(sessions, locations, wayfinder, () -> config, ApiRoutes.loadOpenApiDocument(), customers)

@@ -16,6 +16,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 public final class TestDevice implements AutoCloseable {
 
     private static final long WAIT_MS = 10_000;
+    /** The id of the shipped demo store, whose devices several end-to-end tests connect as. */
+    private static final String DEMO_STORE_ID = "demo-001";
 
     private final MqttAsyncClient client;
     private final String deviceId;
@@ -40,6 +42,17 @@ public final class TestDevice implements AutoCloseable {
 
     public static TestDevice connect(String serverUri, String clientId, String username, String password)
             throws MqttException {
+        return connect(serverUri, TestStore.STORE_ID, clientId, username, password);
+    }
+
+    /** A device of the shipped demo store ({@code edge-config/stores}), with its demo password. */
+    public static TestDevice connectToDemoStore(String serverUri, String deviceId) throws MqttException {
+        return connect(serverUri, DEMO_STORE_ID, deviceId, deviceId, "demo-only-" + deviceId);
+    }
+
+    /** Connects with its last will on its own status topic in {@code storeId}, as the gateway requires. */
+    public static TestDevice connect(String serverUri, String storeId, String clientId, String username,
+                                     String password) throws MqttException {
         MqttAsyncClient client = new MqttAsyncClient(serverUri, clientId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         TestDevice device = new TestDevice(client, clientId, options);
@@ -65,7 +78,8 @@ public final class TestDevice implements AutoCloseable {
         options.setAutomaticReconnect(false);
         options.setMaxInflight(1000);
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        options.setWill(topic(clientId, "status"), "offline".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false);
+        options.setWill("store/" + storeId + "/devices/" + clientId + "/status",
+                "offline".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false);
         client.connect(options).waitForCompletion(WAIT_MS);
         return device;
     }

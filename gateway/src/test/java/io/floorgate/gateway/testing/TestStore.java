@@ -31,6 +31,12 @@ public final class TestStore {
     }
 
     public static String yaml(double rate, int burst, String commitInterval, String extraListenerFields) {
+        return yaml("maxEventBytes: 1024, devicePublishRate: " + rate + ", devicePublishBurst: " + burst
+                + ", maxDevicesConnected: 100", commitInterval, extraListenerFields);
+    }
+
+    /** The YAML of the test store with these fields in its {@code limits} mapping. */
+    public static String yaml(String limitFields, String commitInterval, String extraListenerFields) {
         return """
                 store: { id: %s, chain: test-chain, name: "Test store" }
                 floorPlan: { widthM: 20, depthM: 10 }
@@ -41,11 +47,11 @@ public final class TestStore {
                   - { id: %s, kind: ble-receiver, zone: floor, position: [8, 2], secret: "%s" }
                   - { id: %s, kind: nfc-reader, zone: floor, position: [4, 4], secret: "%s" }
                   - { id: %s, kind: kiosk, zone: floor, position: [6, 6], secret: "%s" }
-                limits: { maxEventBytes: 1024, devicePublishRate: %s, devicePublishBurst: %d, maxDevicesConnected: 100 }
+                limits: { %s }
                 listeners: { host: 127.0.0.1, mqttPort: 0, httpPort: 0%s }
                 ingest: { commitInterval: %s, commitMaxBatch: 500, queueCapacity: 5000 }
                 """.formatted(STORE_ID, BLE, secretOf(BLE), BLE_2, secretOf(BLE_2), NFC, secretOf(NFC), KIOSK,
-                secretOf(KIOSK), rate, burst, extraListenerFields, commitInterval);
+                secretOf(KIOSK), limitFields, extraListenerFields, commitInterval);
     }
 
     public static StoreConfig config(double rate, int burst, String commitInterval) {

@@ -11,6 +11,7 @@ import io.floorgate.gateway.api.ApiError;
 import io.floorgate.gateway.api.ApiRouter.Body;
 import io.floorgate.gateway.api.ApiRouter;
 import io.floorgate.gateway.api.Caller;
+import io.floorgate.gateway.api.HttpGuard;
 import io.floorgate.gateway.api.StaffAuthenticator;
 import io.floorgate.gateway.store.Database;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,7 +74,7 @@ public final class OpsRoutes {
         Admission associate = Admission.staff(StaffRole.ASSOCIATE);
         Admission manager = Admission.staff(StaffRole.MANAGER);
         Admission admin = Admission.staff(StaffRole.ADMIN);
-        api.route(HttpMethod.GET, "/staff/ops-stream", associate, Body.NONE).handler(this::stream);
+        api.route(HttpMethod.GET, "/staff/ops-stream", associate, Body.NONE).handler(ctx -> stream(ctx, api.guard()));
         api.route(HttpMethod.GET, "/staff/analytics/traffic", manager, Body.NONE)
                 .handler(ctx -> analytics(ctx, analytics::traffic));
         api.route(HttpMethod.GET, "/staff/analytics/dwell", manager, Body.NONE)
@@ -102,7 +103,7 @@ public final class OpsRoutes {
     }
 
     /** The page's one WebSocket, opened with the staff cookie (the authorizer has checked it, and its origin). */
-    private void stream(RoutingContext ctx) {
+    private void stream(RoutingContext ctx, HttpGuard guard) {
         Caller.Staff member = (Caller.Staff) ApiRouter.caller(ctx);
         if (!"websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE))) {
             throw new ApiError(400, "invalid_request",
@@ -112,8 +113,8 @@ public final class OpsRoutes {
             throw new ApiError(503, "too_many_pages", "at most " + OpsFeed.MAX_PAGES + " ops pages may be open");
         }
         ctx.request().toWebSocket().onSuccess(socket -> {
-            // The page only listens; what it sends is ignored rather than buffered.
-            socket.handler(ignored -> { });
+            // The page only listens; what it sends is ignored rather than buffered, up to the guard's bounds.
+            guard.watch(socket);
             socket.writeTextMessage(new JsonObject().put("type", "hello").put("staff", new JsonObject()
                     .put("id", member.staffId()).put("role", member.role().name().toLowerCase(Locale.ROOT)))
                     .encode());
