@@ -16,7 +16,8 @@
 #
 # Knobs (environment): KILLS (20), UP_MIN / UP_MAX (3 / 12: seconds of load between a restart being ready and the
 # next kill, drawn uniformly), READY_BOUND (120, seconds), EVENTS_PER_S (50), CHECK_INS_PER_S (2), PICKUPS_PER_S (0.5),
-# SEED (the kill times'; default: random, printed), KEEP_WORK (1: keep logs, journal and data), GATEWAY_JVM_OPTS
+# SEED (the kill times'; default: random, printed), KEEP_WORK (1: keep logs, journal and data; kept anyway after a
+# failed check, with the crashed file of that kill), GATEWAY_JVM_OPTS
 # (-XX:MaxGCPauseMillis=10 -Xmx256m), GATEWAY_JAR (the one built here).
 set -euo pipefail
 
@@ -140,7 +141,13 @@ for kill in $(seq 1 "$KILLS"); do
   fi
   ready_ms=$READY_LAST
   READY_MS+=("$ready_ms")
-  result=$(check "$WORK/crashed" "$WORK/crashed.journal") || FAILED+=("kill $kill: $result")
+  if ! result=$(check "$WORK/crashed" "$WORK/crashed.journal"); then
+    FAILED+=("kill $kill: $result")
+    # the crashed file and the journal as they were, for H2's tools (java -cp h2.jar org.h2.mvstore.MVStoreTool -dump)
+    mv "$WORK/crashed" "$WORK/crashed-$kill"
+    cp "$WORK/crashed.journal" "$WORK/crashed-$kill/"
+    KEEP_WORK=1
+  fi
   lost=$(field "$result" lost)
   duplicates=$(field "$result" duplicates)
   (( ${lost:-0} > LOST )) && LOST=$lost
