@@ -17,7 +17,7 @@
 # Knobs (environment): KILLS (20), UP_MIN / UP_MAX (3 / 12: seconds of load between a restart being ready and the
 # next kill, drawn uniformly), READY_BOUND (120, seconds), EVENTS_PER_S (50), CHECK_INS_PER_S (2), PICKUPS_PER_S (0.5),
 # SEED (the kill times'; default: random, printed), KEEP_WORK (1: keep logs, journal and data; kept anyway after a
-# failed check, with the crashed file of that kill), GATEWAY_JVM_OPTS
+# kill whose check found something new, with the crashed file of that kill), GATEWAY_JVM_OPTS
 # (-XX:MaxGCPauseMillis=10 -Xmx256m), GATEWAY_JAR (the one built here).
 set -euo pipefail
 
@@ -96,8 +96,8 @@ check() { # data dir, journal
   return "$status"
 }
 
-field() { # line, key
-  grep -o "$2=[0-9]*" <<< "$1" | cut -d= -f2
+field() { # line, key; empty when the line has no such key (a database that did not open)
+  grep -o "$2=[0-9]*" <<< "$1" | cut -d= -f2 || true
 }
 
 echo "== gateway on mqtt $MQTT_PORT, http $HTTP_PORT, data $DATA; kill times seed $SEED"
@@ -141,15 +141,16 @@ for kill in $(seq 1 "$KILLS"); do
   fi
   ready_ms=$READY_LAST
   READY_MS+=("$ready_ms")
-  if ! result=$(check "$WORK/crashed" "$WORK/crashed.journal"); then
-    FAILED+=("kill $kill: $result")
-    # the crashed file and the journal as they were, for H2's tools (java -cp h2.jar org.h2.mvstore.MVStoreTool -dump)
+  result=$(check "$WORK/crashed" "$WORK/crashed.journal") || FAILED+=("kill $kill: $result")
+  lost=$(field "$result" lost)
+  duplicates=$(field "$result" duplicates)
+  if [[ -z "$lost" ]] || (( lost > LOST || duplicates > DUPLICATES )); then
+    # a new finding at this kill: the crashed file and the journal as they were, for H2's tools
+    # (java -cp h2.jar org.h2.mvstore.MVStoreTool -dump)
     mv "$WORK/crashed" "$WORK/crashed-$kill"
     cp "$WORK/crashed.journal" "$WORK/crashed-$kill/"
     KEEP_WORK=1
   fi
-  lost=$(field "$result" lost)
-  duplicates=$(field "$result" duplicates)
   (( ${lost:-0} > LOST )) && LOST=$lost
   (( ${duplicates:-0} > DUPLICATES )) && DUPLICATES=$duplicates
   printf 'kill %2d/%d after %5.1fs of load: restart to ready %5.2fs; %s\n' "$kill" "$KILLS" \
