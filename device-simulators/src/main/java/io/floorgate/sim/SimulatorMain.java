@@ -8,6 +8,8 @@ import io.floorgate.sim.load.LoadCommand;
 import io.floorgate.sim.misbehave.MisbehaveCommand;
 import io.floorgate.sim.play.PlayCommand;
 import io.floorgate.sim.score.ScoreCommand;
+import io.floorgate.sim.soak.SoakCheckCommand;
+import io.floorgate.sim.soak.SoakLoadCommand;
 import io.floorgate.sim.store.GenStoreCommand;
 import io.floorgate.sim.upstream.UpstreamBenchCommand;
 import io.floorgate.sim.upstream.UpstreamCommand;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Command;
         description = "Floorgate store simulator: plays a store's devices against a gateway, misbehaves, loads it.",
         subcommands = {DemoCommand.class, PlayCommand.class, MisbehaveCommand.class, LoadCommand.class, GenStoreCommand.class,
                 ConnectCommand.class, ScoreCommand.class, CheckInCommand.class, ArrivalsCommand.class,
-                UpstreamCommand.class, UpstreamBenchCommand.class})
+                UpstreamCommand.class, UpstreamBenchCommand.class, SoakLoadCommand.class, SoakCheckCommand.class})
 public final class SimulatorMain {
 
     public static void main(String[] args) {

@@ -45,10 +45,13 @@ public final class GatewayMain implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
     private static final int EXIT_BAD_CONFIG = 2;
     private static final int EXIT_START_FAILED = 3;
+    private static final int EXIT_STOPPED = 0;
     /** No key, a key that cannot be used, or one that does not open the database: nothing was opened or changed. */
     static final int EXIT_DATABASE_KEY = 4;
     /** The database is damaged and no backup was put in its place; the message says how to recover. */
     static final int EXIT_DAMAGED_DATABASE = 5;
+    /** SIGTERM's graceful stop did not finish within its time. */
+    private static final int EXIT_STOP_FAILED = 6;
     private static final long STOP_TIMEOUT_SECONDS = 30;
 
     @Option(names = "--config", description = "Store configuration YAML; default: the built-in demo store.")
@@ -134,19 +137,26 @@ public final class GatewayMain implements Callable<Integer> {
             LOG.error("Gateway did not start: {}", e.getCause() != null ? e.getCause().toString() : e.toString());
             return EXIT_START_FAILED;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                gateway.stop().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("Graceful stop did not finish: {}", e.toString());
-            } finally {
-                stopped.countDown();
-            }
-        }, "floorgate-shutdown"));
-        stopped.await();
-        return 0;
+        // SIGTERM and Ctrl-C start the JVM's shutdown, which runs this hook and would then end the process with 128 +
+        // the signal (143) whatever the hook did. A service manager reads that as a failure, so once the gateway has
+        // stopped cleanly the hook ends the process itself, with 0. halt() skips nothing of ours: this is the only
+        // hook the gateway registers, and the database is closed by the stop.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(stop(gateway, vertx)),
+                "floorgate-shutdown"));
+        new CountDownLatch(1).await();
+        throw new IllegalStateException("the gateway runs until a signal ends the process");
+    }
+
+    /** The graceful stop: listeners closed, queued writes committed, database shut down; the exit code it earns. */
+    private static int stop(Gateway gateway, Vertx vertx) {
+        try {
+            gateway.stop().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return EXIT_STOPPED;
+        } catch (Exception e) {
+            LOG.warn("Graceful stop did not finish: {}", e.toString());
+            return EXIT_STOP_FAILED;
+        }
     }
 
     private Optional<DatabaseKey> databaseKey() throws KeyRefused {

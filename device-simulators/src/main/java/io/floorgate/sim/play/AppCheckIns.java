@@ -243,8 +243,15 @@ public final class AppCheckIns implements ShopperApp {
 
     /** A call the gateway answered with an unexpected status. */
     public static final class ApiException extends RuntimeException {
+        private final int status;
+
         public ApiException(String call, int status, String body) {
             super(call + " answered " + status + ": " + body);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -25,11 +26,15 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * window. Publishing never blocks the caller: a message that does not fit the window waits in a
  * bounded queue, drained as PUBACKs arrive; when the queue is full the message is dropped and
  * counted as an error. After every connect it subscribes to its commands topic and hands each
- * command to the player. A connection lost unexpectedly is tried again with {@link ReconnectBackoff};
- * while the device is not connected what it would publish is dropped and counted, as a device
- * without a buffer loses it. Paho's own threads and the player's scheduler call back into it.
+ * command to the player. A connection lost unexpectedly, whatever the cause (the gateway gone, the
+ * network, or another connection taking over the client id [MQTT-3.1.4-2]), is tried again with
+ * {@link ReconnectBackoff}, as firmware does; the backoff starts over only once a connection has
+ * stayed up for a while, so two connections fighting over one client id back off instead of
+ * taking it from each other twice a second. While the device is not connected what it
+ * would publish is dropped and counted, as a device without a buffer loses it. Paho's own threads
+ * and the player's scheduler call back into it.
  */
-final class PahoDevice {
+public final class PahoDevice {
 
     /** QoS 1 messages on the wire per device; a store device rarely has more than a few. */
     static final int MAX_INFLIGHT = 64;
@@ -64,9 +69,17 @@ final class PahoDevice {
     private Link link = Link.CONNECTING;
     /** Published once connected again: a reboot's answer, from the new boot. Guarded by {@code this}. */
     private Outbound afterConnect;
+    /** The retry the next loss starts from, and when the current connection came up. Guarded by {@code this}. */
+    private int nextAttempt;
+    private long onlineSinceNanos;
 
-    PahoDevice(Device device, String storeId, String gatewayUri, PlayStats stats, ScheduledExecutorService scheduler,
-               BiConsumer<String, DeviceCommand> commands) throws MqttException {
+    /**
+     * @param commands what the gateway commands, with the device's id, on a Paho thread
+     * @param acked    each QoS 1 message the gateway acknowledged, on a Paho thread
+     */
+    public PahoDevice(Device device, String storeId, String gatewayUri, PlayStats stats,
+                      ScheduledExecutorService scheduler, BiConsumer<String, DeviceCommand> commands,
+                      Consumer<Outbound> acked) throws MqttException {
         this.device = device;
         this.topicPrefix = "store/" + storeId + "/devices/" + device.id() + "/";
         this.client = new MqttAsyncClient(gatewayUri, device.id(), new MemoryPersistence());
@@ -87,6 +100,7 @@ final class PahoDevice {
             public void onSuccess(IMqttToken token) {
                 stats.acked.increment();
                 stats.inflight.decrementAndGet();
+                acked.accept((Outbound) token.getUserContext());
                 drain();
             }
 
@@ -136,30 +150,60 @@ final class PahoDevice {
         });
     }
 
-    String id() {
+    public String id() {
         return device.id();
     }
 
-    IMqttToken connect() throws MqttException {
-        return client.connect(options);
+    /**
+     * The first connection; its token says how the first attempt went. A device that could not connect keeps trying
+     * with backoff, as firmware powered up before its gateway does.
+     */
+    public IMqttToken connect() throws MqttException {
+        return client.connect(options, null, new IMqttActionListener() {
+            @Override
+            public void onSuccess(IMqttToken token) {
+                // connectComplete subscribes
+            }
+
+            @Override
+            public void onFailure(IMqttToken token, Throwable e) {
+                synchronized (PahoDevice.this) {
+                    if (link != Link.CONNECTING) {
+                        return;
+                    }
+                    link = Link.RECONNECTING;
+                }
+                scheduleConnect(1);
+            }
+        });
     }
 
-    boolean isConnected() {
+    public boolean isConnected() {
         return client.isConnected();
     }
 
     /** Off on purpose (an outage or a reboot), so not expected to be connected. */
-    synchronized boolean isDown() {
+    public synchronized boolean isDown() {
         return link == Link.DOWN;
     }
 
     private void onConnected() {
-        Outbound answer;
         synchronized (this) {
             if (link == Link.CLOSED || link == Link.DOWN) {
                 return;
             }
             link = Link.ONLINE;
+            onlineSinceNanos = System.nanoTime();
+        }
+        // Paho reports a loss on its receiver thread and a connect on its callback thread: a connection taken over at
+        // once may be reported lost (and ignored, not being online yet) before it is reported made. Asked outside
+        // this device's lock, so that no lock of Paho's is ever taken under it.
+        if (!client.isConnected()) {
+            onConnectionLost();
+            return;
+        }
+        Outbound answer;
+        synchronized (this) {
             answer = afterConnect;
             afterConnect = null;
         }
@@ -184,17 +228,23 @@ final class PahoDevice {
     }
 
     private void onConnectionLost() {
+        int attempt;
         synchronized (this) {
             if (link != Link.ONLINE) {
                 return;
             }
             link = Link.RECONNECTING;
+            attempt = ReconnectBackoff.attemptAfterLoss(nextAttempt,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - onlineSinceNanos));
         }
         stats.reconnects.increment();
-        scheduleConnect(0);
+        scheduleConnect(attempt);
     }
 
     private void scheduleConnect(int attempt) {
+        synchronized (this) {
+            nextAttempt = attempt + 1;
+        }
         scheduler.schedule(() -> tryConnect(attempt), ReconnectBackoff.delayMs(attempt, ThreadLocalRandom.current()),
                 TimeUnit.MILLISECONDS);
     }
@@ -223,7 +273,7 @@ final class PahoDevice {
     }
 
     /** An outage: the connection drops without DISCONNECT, as when a receiver's Wi-Fi fails. */
-    void dropConnection() {
+    public void dropConnection() {
         synchronized (this) {
             if (link != Link.ONLINE) {
                 return;
@@ -238,7 +288,7 @@ final class PahoDevice {
     }
 
     /** The end of an outage or a reboot's pause: connects again. */
-    void comeBack() {
+    public void comeBack() {
         synchronized (this) {
             if (link != Link.DOWN) {
                 return;
@@ -272,7 +322,7 @@ final class PahoDevice {
         });
     }
 
-    void publish(Outbound message) {
+    public void publish(Outbound message) {
         if (!client.isConnected()) {
             stats.droppedOffline.increment();
             return;
@@ -291,7 +341,7 @@ final class PahoDevice {
     /** Sends now, or false when Paho's window is full. */
     private boolean send(Outbound message) {
         try {
-            client.publish(topicPrefix + message.channel(), message.payload(), message.qos(), false, null,
+            client.publish(topicPrefix + message.channel(), message.payload(), message.qos(), false, message,
                     message.qos() > 0 ? onAck : onWritten);
             if (message.qos() > 0) {
                 stats.sentQos1.increment();
@@ -325,14 +375,14 @@ final class PahoDevice {
         }
     }
 
-    int queuedCount() {
+    public int queuedCount() {
         synchronized (queued) {
             return queued.size();
         }
     }
 
     /** A clean DISCONNECT at the end of the run: the gateway does not publish the last will. */
-    void disconnect() {
+    public void disconnect() {
         synchronized (this) {
             link = Link.CLOSED;
         }

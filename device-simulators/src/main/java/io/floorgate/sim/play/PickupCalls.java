@@ -51,6 +51,11 @@ public final class PickupCalls {
         return shopperStep("arrived", session, orderId, "/arrived", "");
     }
 
+    public CompletableFuture<Void> handOff(String orderId) {
+        return send("hand-off", request("/api/v1/orders/" + orderId + "/handoff", systemToken)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
     private CompletableFuture<Void> shopperStep(String call, AppSession session, String orderId, String step,
                                                 String body) {
         return send(call, request("/api/v1/sessions/" + session.sessionId() + "/orders/" + orderId + step,

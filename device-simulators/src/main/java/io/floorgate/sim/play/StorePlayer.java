@@ -132,7 +132,7 @@ public final class StorePlayer {
         List<IMqttToken> connecting = new ArrayList<>();
         for (Device d : options.store().devices()) {
             PahoDevice device = new PahoDevice(d, options.store().storeId(), options.gatewayUri(), stats,
-                    deviceScheduler, (id, command) -> commands.add(new Received(id, command)));
+                    deviceScheduler, (id, command) -> commands.add(new Received(id, command)), acked -> { });
             devices.put(d.id(), device);
             connecting.add(device.connect());
         }

@@ -30,4 +30,15 @@ class ReconnectBackoffTest {
         }
         assertThat(max - min).isGreaterThan(ReconnectBackoff.BASE_MS << 3 >> 2);
     }
+
+    @Test
+    void attemptAfterLoss_whenTheLostConnectionHadLasted_thenStartsOverFromTheShortestWait() {
+        assertThat(ReconnectBackoff.attemptAfterLoss(6, ReconnectBackoff.STABLE_MS)).isZero();
+    }
+
+    @Test
+    void attemptAfterLoss_whenTheConnectionWasLostSoonAfterItWasMade_thenTheWaitKeepsGrowing() {
+        assertThat(ReconnectBackoff.attemptAfterLoss(6, ReconnectBackoff.STABLE_MS - 1)).isEqualTo(6);
+        assertThat(ReconnectBackoff.attemptAfterLoss(0, 0)).isZero();
+    }
 }

@@ -1,0 +1,54 @@
+package io.floorgate.sim.soak;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "soak-check", mixinStandardHelpOptions = true,
+        description = "Checks a stopped (or killed) gateway's database against a soak-load journal: every"
+                + " acknowledged event, check-in and pickup step is stored, and no row twice. Exit status 0 when so,"
+                + " 1 when something is lost or duplicated, 2 when the database does not open.")
+public final class SoakCheckCommand implements Callable<Integer> {
+
+    private static final int EXIT_LOST_OR_DUPLICATED = 1;
+    private static final int EXIT_DATABASE_DID_NOT_OPEN = 2;
+    /** The gateway's database file name in its data directory, without H2's .mv.db (gateway store/Database). */
+    private static final String DATABASE_NAME = "floorgate";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--data-dir", required = true, description = "The gateway's data directory, or a copy of it.")
+    private Path dataDir;
+
+    @Option(names = "--journal", required = true, description = "soak-load's journal.")
+    private Path journal;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (!Files.isRegularFile(dataDir.resolve(DATABASE_NAME + ".mv.db"))) {
+            out.println("database did not open: no " + DATABASE_NAME + ".mv.db in " + dataDir);
+            return EXIT_DATABASE_DID_NOT_OPEN;
+        }
+        // IFEXISTS: a missing file is a finding, never an empty database made on the spot
+        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(DATABASE_NAME) + ";IFEXISTS=TRUE";
+        SoakCheck.Result result;
+        try {
+            result = SoakCheck.check(url, SoakJournal.read(journal));
+        } catch (SQLException e) {
+            out.println("database did not open: " + e.getMessage());
+            return EXIT_DATABASE_DID_NOT_OPEN;
+        }
+        out.println(result.line());
+        result.lost().forEach(line -> out.println("lost: " + line));
+        result.duplicates().forEach(line -> out.println("duplicate: " + line));
+        return result.lostCount() == 0 && result.duplicateCount() == 0 ? 0 : EXIT_LOST_OR_DUPLICATED;
+    }
+}
