@@ -114,11 +114,7 @@ final class DeviceConnection {
 
     /** Closes this connection because the same device connected again [MQTT-3.1.4-3]. */
     void closeFromAnyThread() {
-        context.runOnContext(v -> {
-            if (!closed) {
-                endpoint.close();
-            }
-        });
+        context.runOnContext(v -> closeEndpoint());
     }
 
     private void onPublish(MqttPublishMessage msg) {
@@ -349,7 +345,7 @@ final class DeviceConnection {
                 // Not acknowledged: closing makes the device send it again once the store works.
                 LOG.warn("Device {}: message {} not stored ({}); closing so the device re-sends it", device.id(),
                         msg.messageId(), cause.getMessage());
-                endpoint.close();
+                closeEndpoint();
             }
         };
     }
@@ -357,6 +353,9 @@ final class DeviceConnection {
     private Outcome reject(MqttPublishMessage msg, Invalid invalid) {
         services.metrics().rejected(invalid.reason(), device.id());
         LOG.debug("Device {}: {} refused: {}", device.id(), invalid.reason().label(), invalid.detail());
+        if (!writable()) {
+            return Outcome.DONE;
+        }
         if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE && endpoint.protocolVersion() >= 5) {
             MqttPubAckReasonCode code = invalid.reason().pubAckCode();
             endpoint.publishAcknowledge(msg.messageId(), code == null ? MqttPubAckReasonCode.SUCCESS : code,
@@ -374,6 +373,9 @@ final class DeviceConnection {
      * {@code MqttPublishMessage.ack()}, whose callback Vert.x MQTT 5.0 only sets up with auto-ack on.
      */
     private void acknowledge(MqttPublishMessage msg) {
+        if (!writable()) {
+            return;
+        }
         if (msg.qosLevel() == MqttQoS.EXACTLY_ONCE) {
             endpoint.publishReceived(msg.messageId());
         } else {
@@ -381,11 +383,26 @@ final class DeviceConnection {
         }
     }
 
+    /**
+     * Whether a packet can still be sent. The endpoint closes before its close handler runs (a DISCONNECT, our own
+     * close, a take-over): a commit finishing in between must not write, Vert.x MQTT throws on a closed endpoint. The
+     * device was not acknowledged and sends the message again.
+     */
+    private boolean writable() {
+        return !closed && endpoint.isConnected();
+    }
+
+    private void closeEndpoint() {
+        if (writable()) {
+            endpoint.close();
+        }
+    }
+
     private void hold(MqttPublishMessage msg, Outcome why) {
         if (held.size() >= MAX_HELD) {
             services.metrics().rejected(Rejection.RATE_LIMITED, device.id());
             LOG.info("Device {} has {} unacknowledged messages waiting; disconnecting it", device.id(), held.size());
-            endpoint.close();
+            closeEndpoint();
             return;
         }
         held.add(msg);
@@ -422,6 +439,9 @@ final class DeviceConnection {
                 .map(s -> s.topicName().equals(commandsTopic) ? MqttSubAckReasonCode.GRANTED_QOS1
                         : MqttSubAckReasonCode.NOT_AUTHORIZED)
                 .toList();
+        if (!writable()) {
+            return;
+        }
         endpoint.subscribeAcknowledge(subscribe.messageId(), codes, MqttProperties.NO_PROPERTIES);
         if (codes.contains(MqttSubAckReasonCode.GRANTED_QOS1)) {
             // After the SUBACK: from now on a command published to the device is one it expects.
@@ -434,7 +454,9 @@ final class DeviceConnection {
         if (unsubscribe.topics().contains(commandsTopic)) {
             commands.subscribed(false);
         }
-        endpoint.unsubscribeAcknowledge(unsubscribe.messageId());
+        if (writable()) {
+            endpoint.unsubscribeAcknowledge(unsubscribe.messageId());
+        }
     }
 
     private void onClose() {

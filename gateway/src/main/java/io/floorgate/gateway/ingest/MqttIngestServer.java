@@ -3,12 +3,14 @@ package io.floorgate.gateway.ingest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.Device;
@@ -20,6 +22,7 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -53,6 +56,8 @@ public final class MqttIngestServer {
     private static final int PLAIN_RANDOM_PORT_KEY = -1;
     private static final int TLS_RANDOM_PORT_KEY = -2;
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    private static final String VERTX_MQTT = "io.vertx.mqtt.";
+    private static final String OUR_PACKAGES = "io.floorgate.";
 
     private final IngestServices services;
     private final ReplayStateLoader replayState;
@@ -147,6 +152,7 @@ public final class MqttIngestServer {
 
         @Override
         public void start(Promise<Void> started) {
+            context.exceptionHandler(MqttIngestServer.this::onConnectionFailure);
             MqttServer.create(vertx, options)
                     .endpointHandler(MqttIngestServer.this::onConnect)
                     .exceptionHandler(e -> LOG.debug("MQTT connection failed before CONNECT: {}", e.toString()))
@@ -157,6 +163,34 @@ public final class MqttIngestServer {
                     })
                     .onFailure(started::fail);
         }
+    }
+
+    /**
+     * An exception on a connection's event loop. Vert.x MQTT throws, instead of answering, at some protocol
+     * violations (a packet before CONNECT [MQTT-3.1.0-1], a second CONNECT [MQTT-3.1.0-2], an unknown MQTT 5 reason
+     * code); unhandled, Vert.x would log each at ERROR, as often as a client cares to send them. Those are counted and
+     * logged at DEBUG; the connect timeout or the client's own close ends such a connection. Anything thrown through
+     * our code is a bug and goes on to Vert.x's handler.
+     */
+    private void onConnectionFailure(Throwable failure) {
+        if (thrownByVertxMqttAlone(failure)) {
+            services.metrics().rejected(Rejection.PROTOCOL_VIOLATION, IngestMetrics.UNKNOWN_DEVICE);
+            LOG.debug("MQTT protocol violation: {}", failure.getMessage());
+            return;
+        }
+        Handler<Throwable> unexpected = services.vertx().exceptionHandler();
+        if (unexpected != null) {
+            unexpected.handle(failure);
+        } else {
+            LOG.error("Unexpected failure on an MQTT connection", failure);
+        }
+    }
+
+    private static boolean thrownByVertxMqttAlone(Throwable failure) {
+        StackTraceElement[] stack = failure.getStackTrace();
+        return failure instanceof IllegalArgumentException && stack.length > 0
+                && stack[0].getClassName().startsWith(VERTX_MQTT)
+                && Arrays.stream(stack).noneMatch(frame -> frame.getClassName().startsWith(OUR_PACKAGES));
     }
 
     private void onConnect(MqttEndpoint endpoint) {
@@ -190,15 +224,22 @@ public final class MqttIngestServer {
             return;
         }
         // After a gateway restart, the device's replay window comes back from H2 (a blocking query,
-        // so on a worker) before CONNACK, so that nothing it re-sends can slip in twice.
+        // so on a worker) before CONNACK, so that nothing it re-sends can slip in twice. The client may
+        // go away meanwhile; Vert.x MQTT throws at any use of a closed endpoint.
+        AtomicBoolean gone = new AtomicBoolean();
+        endpoint.closeHandler(v -> gone.set(true));
         services.vertx().executeBlocking(() -> replayState.latestBoot(device.id()))
                 .onSuccess(stored -> {
                     ledger.restore(stored.bootId(), stored.seqs());
-                    admit(endpoint, device, ledger, context);
+                    if (!gone.get()) {
+                        admit(endpoint, device, ledger, context);
+                    }
                 })
                 .onFailure(e -> {
                     LOG.warn("Could not restore device {}'s replay window: {}", device.id(), e.toString());
-                    endpoint.reject(Rejection.SERVER_BUSY.connAckCode(endpoint.protocolVersion()));
+                    if (!gone.get()) {
+                        endpoint.reject(Rejection.SERVER_BUSY.connAckCode(endpoint.protocolVersion()));
+                    }
                 });
     }
 
