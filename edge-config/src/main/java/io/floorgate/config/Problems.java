@@ -30,8 +30,10 @@ final class Problems {
         return sourceMap;
     }
 
+    /** @param field the field's path; the empty path of the document's root is the whole file */
     void report(Mark mark, String field, String message) {
-        problems.add(new ConfigProblem(file, mark.getLine() + 1, mark.getColumn() + 1, field, message));
+        problems.add(new ConfigProblem(file, mark.getLine() + 1, mark.getColumn() + 1,
+                field.isEmpty() ? WHOLE_FILE : field, message));
     }
 
     /** A problem with a field read earlier; located through the {@link SourceMap}. */

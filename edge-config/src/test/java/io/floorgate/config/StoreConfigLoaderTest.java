@@ -649,6 +649,16 @@ class StoreConfigLoaderTest {
                 .satisfies(p -> assertThat(p.field()).isEqualTo(Problems.WHOLE_FILE));
     }
 
+    /** Found by StoreConfigFuzzTest: the root's problem named the empty path as its field. */
+    @Test
+    void parse_whenTheDocumentIsNotAMapping_thenTheProblemNamesTheWholeFile() {
+        assertThat(problemsOf("store:0n/objet\n")).singleElement().satisfies(p -> {
+            assertThat(p.field()).isEqualTo(Problems.WHOLE_FILE);
+            assertThat(p.line()).isEqualTo(1);
+            assertThat(p.message()).startsWith("expected a mapping");
+        });
+    }
+
     @Test
     void configException_listsEveryProblemInItsMessage() {
         assertThatThrownBy(() -> StoreConfigLoader.parse(FILE, VALID.replace("widthM: 20", "widthM: -1"), NO_ENV))

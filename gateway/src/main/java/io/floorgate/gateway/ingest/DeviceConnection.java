@@ -121,11 +121,7 @@ final class DeviceConnection {
 
     /** Closes this connection because the same device connected again [MQTT-3.1.4-3]. */
     void closeFromAnyThread() {
-        context.runOnContext(v -> {
-            if (!closed) {
-                endpoint.close();
-            }
-        });
+        context.runOnContext(v -> closeEndpoint());
     }
 
     private void onPublish(MqttPublishMessage msg) {
@@ -178,10 +174,13 @@ final class DeviceConnection {
     /** Closes the connection for a protocol violation, telling an MQTT 5 device why [MQTT-4.13.2-1]. */
     private void close(Rejection reason, String detail, MqttDisconnectReasonCode code) {
         refusals.refuse(reason, device.id(), endpoint.remoteAddress(), detail);
+        if (!writable()) {
+            return;
+        }
         if (endpoint.protocolVersion() >= MQTT_5) {
             endpoint.disconnect(code, MqttProperties.NO_PROPERTIES);
         }
-        endpoint.close();
+        closeEndpoint();
     }
 
     private Outcome process(MqttPublishMessage msg) {
@@ -391,7 +390,7 @@ final class DeviceConnection {
                 // Not acknowledged: closing makes the device send it again once the store works.
                 LOG.warn("Device {}: message {} not stored ({}); closing so the device re-sends it", device.id(),
                         msg.messageId(), cause.getMessage());
-                endpoint.close();
+                closeEndpoint();
             }
         };
     }
@@ -399,6 +398,9 @@ final class DeviceConnection {
     private Outcome reject(MqttPublishMessage msg, Invalid invalid) {
         services.metrics().rejected(invalid.reason(), device.id());
         LOG.debug("Device {}: {} refused: {}", device.id(), invalid.reason().label(), invalid.detail());
+        if (!writable()) {
+            return Outcome.DONE;
+        }
         if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE && endpoint.protocolVersion() >= MQTT_5) {
             MqttPubAckReasonCode code = invalid.reason().pubAckCode();
             endpoint.publishAcknowledge(msg.messageId(), code == null ? MqttPubAckReasonCode.SUCCESS : code,
@@ -416,7 +418,25 @@ final class DeviceConnection {
      * {@code MqttPublishMessage.ack()}, whose callback Vert.x MQTT 5.0 only sets up with auto-ack on.
      */
     private void acknowledge(MqttPublishMessage msg) {
+        if (!writable()) {
+            return;
+        }
         endpoint.publishAcknowledge(msg.messageId());
+    }
+
+    /**
+     * Whether a packet can still be sent. The endpoint closes before its close handler runs (a DISCONNECT, our own
+     * close, a take-over): a commit finishing in between must not write, Vert.x MQTT throws on a closed endpoint. The
+     * device was not acknowledged and sends the message again.
+     */
+    private boolean writable() {
+        return !closed && endpoint.isConnected();
+    }
+
+    private void closeEndpoint() {
+        if (writable()) {
+            endpoint.close();
+        }
     }
 
     private void hold(MqttPublishMessage msg, Outcome why) {
@@ -472,6 +492,9 @@ final class DeviceConnection {
                         "SUBSCRIBE " + s.topicName());
             }
         }
+        if (!writable()) {
+            return;
+        }
         endpoint.subscribeAcknowledge(subscribe.messageId(), codes, MqttProperties.NO_PROPERTIES);
         if (codes.contains(MqttSubAckReasonCode.GRANTED_QOS1)) {
             // After the SUBACK: from now on a command published to the device is one it expects.
@@ -484,7 +507,9 @@ final class DeviceConnection {
         if (unsubscribe.topics().contains(commandsTopic)) {
             commands.subscribed(false);
         }
-        endpoint.unsubscribeAcknowledge(unsubscribe.messageId());
+        if (writable()) {
+            endpoint.unsubscribeAcknowledge(unsubscribe.messageId());
+        }
     }
 
     private void onClose() {

@@ -1,12 +1,14 @@
 package io.floorgate.gateway.ingest;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.floorgate.config.Device;
@@ -20,6 +22,7 @@ import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -60,6 +63,8 @@ public final class MqttIngestServer {
      * configure, so it never closes a connection first (and uncounted).
      */
     private static final int VERTX_CONNECT_BACKSTOP_SECONDS = (int) Limits.MAX_CONNECT_TIMEOUT.toSeconds() + 1;
+    private static final String VERTX_MQTT = "io.vertx.mqtt.";
+    private static final String OUR_PACKAGES = "io.floorgate.";
 
     private final IngestServices services;
     private final ReplayStateLoader replayState;
@@ -158,6 +163,7 @@ public final class MqttIngestServer {
 
         @Override
         public void start(Promise<Void> started) {
+            context.exceptionHandler(MqttIngestServer.this::onConnectionFailure);
             MqttServer.create(gate.gated(vertx, options.getMaxMessageSize()), options)
                     .endpointHandler(MqttIngestServer.this::onConnect)
                     .exceptionHandler(e -> LOG.debug("MQTT connection failed before CONNECT: {}", e.toString()))
@@ -168,6 +174,34 @@ public final class MqttIngestServer {
                     })
                     .onFailure(started::fail);
         }
+    }
+
+    /**
+     * An exception on a connection's event loop. Vert.x MQTT throws, instead of answering, at some protocol
+     * violations (a packet before CONNECT [MQTT-3.1.0-1], a second CONNECT [MQTT-3.1.0-2], an unknown MQTT 5 reason
+     * code); unhandled, Vert.x would log each at ERROR, as often as a client cares to send them. Those are counted and
+     * logged at DEBUG; the connect timeout or the client's own close ends such a connection. Anything thrown through
+     * our code is a bug and goes on to Vert.x's handler.
+     */
+    private void onConnectionFailure(Throwable failure) {
+        if (thrownByVertxMqttAlone(failure)) {
+            services.metrics().rejected(Rejection.PROTOCOL_VIOLATION, IngestMetrics.UNKNOWN_DEVICE);
+            LOG.debug("MQTT protocol violation: {}", failure.getMessage());
+            return;
+        }
+        Handler<Throwable> unexpected = services.vertx().exceptionHandler();
+        if (unexpected != null) {
+            unexpected.handle(failure);
+        } else {
+            LOG.error("Unexpected failure on an MQTT connection", failure);
+        }
+    }
+
+    private static boolean thrownByVertxMqttAlone(Throwable failure) {
+        StackTraceElement[] stack = failure.getStackTrace();
+        return failure instanceof IllegalArgumentException && stack.length > 0
+                && stack[0].getClassName().startsWith(VERTX_MQTT)
+                && Arrays.stream(stack).noneMatch(frame -> frame.getClassName().startsWith(OUR_PACKAGES));
     }
 
     private void onConnect(MqttEndpoint endpoint) {
@@ -201,15 +235,22 @@ public final class MqttIngestServer {
             return;
         }
         // After a gateway restart, the device's replay window comes back from H2 (a blocking query,
-        // so on a worker) before CONNACK, so that nothing it re-sends can slip in twice.
+        // so on a worker) before CONNACK, so that nothing it re-sends can slip in twice. The client may
+        // go away meanwhile; Vert.x MQTT throws at any use of a closed endpoint.
+        AtomicBoolean gone = new AtomicBoolean();
+        endpoint.closeHandler(v -> gone.set(true));
         services.vertx().executeBlocking(() -> replayState.latestBoot(device.id()))
                 .onSuccess(stored -> {
                     ledger.restore(stored.bootId(), stored.seqs());
-                    admit(endpoint, device, ledger, context);
+                    if (!gone.get()) {
+                        admit(endpoint, device, ledger, context);
+                    }
                 })
                 .onFailure(e -> {
                     LOG.warn("Could not restore device {}'s replay window: {}", device.id(), e.toString());
-                    endpoint.reject(Rejection.SERVER_BUSY.connAckCode(endpoint.protocolVersion()));
+                    if (!gone.get()) {
+                        endpoint.reject(Rejection.SERVER_BUSY.connAckCode(endpoint.protocolVersion()));
+                    }
                 });
     }
 

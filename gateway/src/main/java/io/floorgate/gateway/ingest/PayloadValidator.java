@@ -63,7 +63,7 @@ final class PayloadValidator {
         if (heartbeat.getBootId() == 0 || heartbeat.getSentAtMs() <= 0) {
             return new Invalid(Rejection.INVALID_EVENT, "heartbeat boot_id or sent_at_ms missing");
         }
-        if (heartbeat.hasBatteryPct() && heartbeat.getBatteryPct() > MAX_BATTERY_PCT) {
+        if (heartbeat.hasBatteryPct() && Integer.toUnsignedLong(heartbeat.getBatteryPct()) > MAX_BATTERY_PCT) {
             return new Invalid(Rejection.INVALID_EVENT, "battery_pct above 100");
         }
         if (heartbeat.getFirmware().length() > MAX_FIRMWARE_CHARS) {
@@ -92,7 +92,8 @@ final class PayloadValidator {
             if (idBytes < MIN_OBSERVED_ID_BYTES || idBytes > MAX_OBSERVED_ID_BYTES
                     || !inRange(s.getRssiDbm(), MIN_RSSI_DBM, 0)
                     || !inRange(s.getTxPowerDbm(), MIN_RSSI_DBM, MAX_TX_POWER_DBM)
-                    || s.getCount() > MAX_SIGHTING_COUNT) {
+                    // uint32: Java reads 2^31 and above as negative
+                    || Integer.toUnsignedLong(s.getCount()) > MAX_SIGHTING_COUNT) {
                 return new Invalid(Rejection.INVALID_EVENT, "sighting out of range");
             }
         }

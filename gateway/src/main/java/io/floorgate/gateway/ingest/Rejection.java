@@ -49,7 +49,10 @@ public enum Rejection {
     BODY_NOT_ALLOWED("body_not_allowed", MqttPubAckReasonCode.NOT_AUTHORIZED),
     RATE_LIMITED("rate_limited", MqttPubAckReasonCode.QUOTA_EXCEEDED),
     DUPLICATE("duplicate", null),
-    STORE_FAILED("store_failed", null);
+    STORE_FAILED("store_failed", null),
+    // A packet Vert.x MQTT refuses by throwing rather than answering (a packet before CONNECT, a second CONNECT, an
+    // unknown MQTT 5 reason code); which device sent it is not known there.
+    PROTOCOL_VIOLATION("protocol_violation", null);
 
     private final String label;
     private final MqttPubAckReasonCode pubAckCode;

@@ -75,10 +75,23 @@ class PayloadValidatorTest {
         assertThat(reasonFor(noScore, "k-1", DeviceKind.KIOSK)).isEqualTo(Rejection.INVALID_EVENT);
     }
 
+    /** Found by PayloadValidatorFuzzTest: a uint32 count of 2^31 or more is a negative int in Java. */
+    @Test
+    void check_whenSightingCountIsAboveTheRangeAsUnsigned_thenInvalidEvent() {
+        DeviceEvent.Builder huge = Events.sightings("ble-1", 9, 1);
+        huge.getBeaconSightingsBuilder().getSightingsBuilder(0).setCount(-2);
+        assertThat(reasonFor(huge, "ble-1", DeviceKind.BLE_RECEIVER)).isEqualTo(Rejection.INVALID_EVENT);
+        huge.getBeaconSightingsBuilder().getSightingsBuilder(0).setCount(10_000);
+        assertThat(reasonFor(huge, "ble-1", DeviceKind.BLE_RECEIVER)).isNull();
+    }
+
     @Test
     void check_whenHeartbeatIsOutOfRange_thenInvalidEvent() {
         assertThat(PayloadValidator.check(Events.heartbeat("ble-1", 9, 80), "ble-1")).isNull();
         assertThat(PayloadValidator.check(Events.heartbeat("ble-1", 9, 101), "ble-1").reason())
+                .isEqualTo(Rejection.INVALID_EVENT);
+        // Found by PayloadValidatorFuzzTest: a uint32 of 2^31 or more is a negative int in Java.
+        assertThat(PayloadValidator.check(Events.heartbeat("ble-1", 9, -1), "ble-1").reason())
                 .isEqualTo(Rejection.INVALID_EVENT);
         assertThat(PayloadValidator.check(Events.heartbeat("ble-2", 9, 80), "ble-1").reason())
                 .isEqualTo(Rejection.INVALID_EVENT);
