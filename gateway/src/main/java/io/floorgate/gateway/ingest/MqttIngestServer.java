@@ -197,11 +197,19 @@ public final class MqttIngestServer {
         }
     }
 
+    /**
+     * Thrown inside Vert.x MQTT and not called into by our code: the first frame outside Vert.x MQTT is not ours. Our
+     * Netty guards ({@link ConnectionGuard}, {@link PacketSizeGuard}) pass every packet on, so they are further down
+     * the stack of any failure Vert.x MQTT raises while decoding; a call of ours into an endpoint is right below it.
+     */
     private static boolean thrownByVertxMqttAlone(Throwable failure) {
         StackTraceElement[] stack = failure.getStackTrace();
-        return failure instanceof IllegalArgumentException && stack.length > 0
-                && stack[0].getClassName().startsWith(VERTX_MQTT)
-                && Arrays.stream(stack).noneMatch(frame -> frame.getClassName().startsWith(OUR_PACKAGES));
+        if (!(failure instanceof IllegalArgumentException) || stack.length == 0
+                || !stack[0].getClassName().startsWith(VERTX_MQTT)) {
+            return false;
+        }
+        return Arrays.stream(stack).filter(frame -> !frame.getClassName().startsWith(VERTX_MQTT)).findFirst()
+                .map(caller -> !caller.getClassName().startsWith(OUR_PACKAGES)).orElse(true);
     }
 
     private void onConnect(MqttEndpoint endpoint) {

@@ -56,7 +56,11 @@ class MqttConnectionFuzzTest {
 
     @BeforeAll
     static void start() throws MqttException {
-        gateway = FuzzedGateway.start(TestStore.config(), dataDir);
+        // Every input is a connection from 127.0.0.1: the per-address connection rate (limits.md) would refuse most
+        // of a fuzzing run's inputs at the gate, before they reach the code under test.
+        gateway = FuzzedGateway.start(TestStore.parse(TestStore.yaml("maxEventBytes: 1024, devicePublishRate: 10000,"
+                + " devicePublishBurst: 10000, maxDevicesConnected: 100, connectionRatePerAddress: 100000,"
+                + " connectionBurstPerAddress: 100000", "5ms", "")), dataDir);
         neighbour = TestDevice.connect(mqttUri(), NEIGHBOUR);
     }
 
