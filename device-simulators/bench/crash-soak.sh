@@ -18,7 +18,8 @@
 # next kill, drawn uniformly), READY_BOUND (120, seconds), EVENTS_PER_S (50), CHECK_INS_PER_S (2), PICKUPS_PER_S (0.5),
 # SEED (the kill times'; default: random, printed), KEEP_WORK (1: keep logs, journal and data; kept anyway after a
 # kill whose check found something new, with the crashed file of that kill), GATEWAY_JVM_OPTS
-# (-XX:MaxGCPauseMillis=10 -Xmx256m), GATEWAY_JAR (the one built here).
+# (-XX:MaxGCPauseMillis=10 -Xmx256m), GATEWAY_JAR (the one built here), GATEWAY_ARGS (more gateway options, e.g.
+# --fsync). The gateway runs --unencrypted: soak-check reads its file with plain JDBC.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,6 +28,7 @@ GATEWAY_JAR=${GATEWAY_JAR:-$REPO/gateway/target/floorgate-gateway.jar}
 # shellcheck source=common.sh
 source "$(dirname "$0")/common.sh"
 KILLS=${KILLS:-20}
+GATEWAY_ARGS=${GATEWAY_ARGS:-}
 UP_MIN=${UP_MIN:-3}
 UP_MAX=${UP_MAX:-12}
 READY_BOUND=${READY_BOUND:-120}
@@ -74,8 +76,9 @@ start_gateway() {
   local t0
   t0=$(now_ms)
   # shellcheck disable=SC2086
+  # --unencrypted: soak-check reads the crashed file with plain JDBC, as H2's tools would
   java $GATEWAY_JVM_OPTS -jar "$GATEWAY_JAR" --data-dir "$DATA" --mqtt-port "$MQTT_PORT" --http-port "$HTTP_PORT" \
-    >> "$WORK/gateway.log" 2>&1 &
+    --unencrypted $GATEWAY_ARGS >> "$WORK/gateway.log" 2>&1 &
   GW_PID=$!
   # not common.sh's wait_http: a curl to a gateway still starting may itself take seconds, and the bound is on time
   until curl -sf -m 2 -o /dev/null "$READY_URL"; do
