@@ -143,6 +143,25 @@ public final class DatabaseStartup {
         }
     }
 
+    /** An index other than a primary key, and its columns as a select list in index order. */
+    private record IndexColumns(String table, String name, String columns) {
+    }
+
+    private static List<IndexColumns> secondaryIndexes(Statement st) throws SQLException {
+        List<IndexColumns> indexes = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT i.TABLE_NAME, i.INDEX_NAME, LISTAGG('\"' || c.COLUMN_NAME || '\"', ', ')"
+                + " WITHIN GROUP (ORDER BY c.ORDINAL_POSITION) FROM INFORMATION_SCHEMA.INDEXES i"
+                + " JOIN INFORMATION_SCHEMA.INDEX_COLUMNS c ON c.INDEX_SCHEMA = i.INDEX_SCHEMA"
+                + " AND c.INDEX_NAME = i.INDEX_NAME AND c.TABLE_NAME = i.TABLE_NAME"
+                + " WHERE i.TABLE_SCHEMA = 'PUBLIC' AND i.INDEX_TYPE_NAME <> 'PRIMARY KEY'"
+                + " GROUP BY i.TABLE_NAME, i.INDEX_NAME")) {
+            while (rs.next()) {
+                indexes.add(new IndexColumns(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+        }
+        return indexes;
+    }
+
     private static void readEveryRow(Database database) throws SQLException {
         long start = System.nanoTime();
         long rows = 0;
@@ -156,6 +175,16 @@ public final class DatabaseStartup {
             }
             for (String table : tables) {
                 try (ResultSet rs = st.executeQuery("SELECT * FROM \"" + table + "\"")) {
+                    while (rs.next()) {
+                        rows++;
+                    }
+                }
+            }
+            // A table scan reads the primary index only; each other index is walked in its own order, so that a
+            // corrupt page of one is found now too, not by the first query that uses it.
+            for (IndexColumns index : secondaryIndexes(st)) {
+                try (ResultSet rs = st.executeQuery("SELECT " + index.columns() + " FROM \"" + index.table()
+                        + "\" USE INDEX (\"" + index.name() + "\") ORDER BY " + index.columns())) {
                     while (rs.next()) {
                         rows++;
                     }
