@@ -13,6 +13,15 @@ wait_http() { # url, seconds
   return 1
 }
 
+wait_port() { # port: until something listens on it on loopback, 10 s at most
+  for _ in $(seq 40); do
+    (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
+    sleep 0.25
+  done
+  echo "nothing listening on $1" >&2
+  return 1
+}
+
 sim() { java -jar "$SIM_JAR" "$@"; }
 
 heap_mb() { # pid: heap used after a full GC, MB

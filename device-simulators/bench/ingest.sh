@@ -40,14 +40,6 @@ trap cleanup EXIT INT TERM
 
 
 
-wait_port() { # port
-  for _ in $(seq 40); do
-    (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
-    sleep 0.25
-  done
-  echo "nothing listening on $1" >&2
-  return 1
-}
 
 
 # The gateway's JVM flags, as README recommends for a store: a 10 ms pause goal keeps G1's young

@@ -62,14 +62,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-wait_port() { # port
-  for _ in $(seq 40); do
-    (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0
-    sleep 0.25
-  done
-  echo "nothing listening on $1" >&2
-  return 1
-}
 
 field() { # key, file: the value of key=value in a result line
   grep -o "$1=[0-9.]*" "$2" | tail -1 | cut -d= -f2
