@@ -172,6 +172,9 @@ public final class BackupDirectory {
         if (!found) {
             throw new IOException("backup " + backup.file() + " holds no " + DATABASE_FILE);
         }
+        // A clean-stop marker vouches for the file that was here, not for the backup's copy, whose header H2 wrote
+        // while it ran: the first open scans it (UncleanStopRecovery).
+        Files.deleteIfExists(dataDir().resolve(UncleanStopRecovery.CLEAN_STOP_MARKER));
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
     }
 

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability: the URL sets {@code WRITE_DELAY=0}, so every commit is written to the database
  * file before {@code commit()} returns. A kill -9 of the gateway then loses nothing committed: the
- * bytes are in the operating system's page cache, which outlives the process. What it does not
+ * bytes are in the operating system's page cache, which outlives the process, and after such a stop
+ * {@link UncleanStopRecovery} makes H2 find the newest of them at the next open. What it does not
  * promise by itself is survival of a power cut, because H2 does not fsync on commit. With
  * {@code fsyncOnCommit} the group committer also runs {@code CHECKPOINT SYNC} after every batch,
  * which forces the file to the device; that costs one fsync per batch, not per event.
@@ -44,6 +45,7 @@ public final class Database implements AutoCloseable {
     /** What H2's encrypted file system writes first ({@code FilePathEncrypt}); a clear file starts "H:2,". */
     private static final byte[] ENCRYPTED_HEADER = "H2encrypt\n".getBytes(StandardCharsets.US_ASCII);
 
+    private final Path dataDir;
     private final String jdbcUrl;
     private final String password;
     private final Sealer sealer;
@@ -52,7 +54,8 @@ public final class Database implements AutoCloseable {
     /** True when this start found no schema at all: a new database, or a file H2 read as an empty one. */
     private boolean createdAtThisStart;
 
-    private Database(String jdbcUrl, String password, Sealer sealer, Connection anchor) {
+    private Database(Path dataDir, String jdbcUrl, String password, Sealer sealer, Connection anchor) {
+        this.dataDir = dataDir;
         this.jdbcUrl = jdbcUrl;
         this.password = password;
         this.sealer = sealer;
@@ -93,6 +96,7 @@ public final class Database implements AutoCloseable {
         if (exists) {
             requireFittingKey(dataDir, key);
         }
+        UncleanStopRecovery.beforeOpen(dataDir, key);
         String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(NAME) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE"
                 + (key.isPresent() ? ";CIPHER=AES" : "");
         // H2 reads "file password, space, user password"; the user's is empty.
@@ -101,18 +105,22 @@ public final class Database implements AutoCloseable {
         try {
             anchor = DriverManager.getConnection(exists ? url + ";IFEXISTS=TRUE" : url, USER, password);
         } catch (SQLException e) {
-            if (e.getErrorCode() == ErrorCode.FILE_ENCRYPTION_ERROR_1) {
-                throw new KeyRefused("the database key from " + key.map(DatabaseKey::source).orElse("nowhere")
-                        + " does not open the database in " + dataDir + ": it is encrypted with another key. Give the"
-                        + " key it was encrypted with (after a rotation: the new key)", e);
+            if (e.getErrorCode() == ErrorCode.FILE_ENCRYPTION_ERROR_1 && key.isPresent()) {
+                throw otherKey(dataDir, key.get(), e);
             }
             throw e;
         }
         // Only the anchor may create the database: a connection made later, to a database lost under the gateway
         // (its file gone), must fail rather than quietly open an empty one in its place.
-        Database db = new Database(url + ";IFEXISTS=TRUE", password, Sealer.of(key), anchor);
+        Database db = new Database(dataDir, url + ";IFEXISTS=TRUE", password, Sealer.of(key), anchor);
         db.migrate(steps);
         return db;
+    }
+
+    static KeyRefused otherKey(Path dataDir, DatabaseKey key, Exception cause) {
+        return new KeyRefused("the database key from " + key.source() + " does not open the database in " + dataDir
+                + ": it is encrypted with another key. Give the key it was encrypted with (after a rotation: the new"
+                + " key)", cause);
     }
 
     /** The H2 file of the database in {@code dataDir}. */
@@ -246,6 +254,12 @@ public final class Database implements AutoCloseable {
             st.execute("SHUTDOWN");
         } finally {
             anchor.close();
+        }
+        try {
+            UncleanStopRecovery.markCleanStop(dataDir);
+        } catch (IOException e) {
+            // The next start scans the file as after a crash: slower, nothing lost.
+            LOG.warn("Could not mark the clean stop of the database in {}: {}", dataDir, e.toString());
         }
     }
 }
