@@ -46,16 +46,22 @@ public final class Database implements AutoCloseable {
     private static final byte[] ENCRYPTED_HEADER = "H2encrypt\n".getBytes(StandardCharsets.US_ASCII);
 
     private final Path dataDir;
+    private final Optional<DatabaseKey> key;
     private final String jdbcUrl;
     private final String password;
     private final Sealer sealer;
-    /** Held open for the gateway's lifetime so H2 never closes the database between connections. */
-    private final Connection anchor;
+    /**
+     * Held open for the gateway's lifetime so H2 never closes the database between connections; replaced when H2
+     * closed the database by itself. Guarded by this.
+     */
+    private Connection anchor;
     /** True when this start found no schema at all: a new database, or a file H2 read as an empty one. */
     private boolean createdAtThisStart;
 
-    private Database(Path dataDir, String jdbcUrl, String password, Sealer sealer, Connection anchor) {
+    private Database(Path dataDir, Optional<DatabaseKey> key, String jdbcUrl, String password, Sealer sealer,
+            Connection anchor) {
         this.dataDir = dataDir;
+        this.key = key;
         this.jdbcUrl = jdbcUrl;
         this.password = password;
         this.sealer = sealer;
@@ -112,7 +118,7 @@ public final class Database implements AutoCloseable {
         }
         // Only the anchor may create the database: a connection made later, to a database lost under the gateway
         // (its file gone), must fail rather than quietly open an empty one in its place.
-        Database db = new Database(dataDir, url + ";IFEXISTS=TRUE", password, Sealer.of(key), anchor);
+        Database db = new Database(dataDir, key, url + ";IFEXISTS=TRUE", password, Sealer.of(key), anchor);
         db.migrate(steps);
         return db;
     }
@@ -153,8 +159,30 @@ public final class Database implements AutoCloseable {
         return jdbcUrl;
     }
 
-    public Connection connect() throws SQLException {
+    /**
+     * A new connection. When H2 has closed the database by itself (a write failed: a full disk), its file has no clean
+     * header, and a new connection would reopen it with the quick recovery that can miss the newest commits; so the
+     * first connection after that reopens it behind H2's recovery scan, under the lock that every connection takes.
+     */
+    public synchronized Connection connect() throws SQLException {
+        if (!anchor.isValid(0)) {
+            reopen();
+        }
         return DriverManager.getConnection(jdbcUrl, USER, password);
+    }
+
+    private void reopen() throws SQLException {
+        try {
+            anchor.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing the connection to the database H2 closed failed", e);
+        }
+        try {
+            UncleanStopRecovery.scan(dataDir, key, "H2 closed the database by itself");
+        } catch (IOException | KeyRefused e) {
+            throw new SQLException("the database in " + dataDir + " does not reopen: " + e.getMessage(), e);
+        }
+        anchor = DriverManager.getConnection(jdbcUrl, USER, password);
     }
 
     /** Seals and unseals the columns listed in {@link SealedColumn}, under this database's key. */
@@ -237,14 +265,14 @@ public final class Database implements AutoCloseable {
     }
 
     /** At start nobody is connected yet, whatever the last run left in the table. */
-    public void markAllDevicesOffline() throws SQLException {
+    public synchronized void markAllDevicesOffline() throws SQLException {
         try (Statement st = anchor.createStatement()) {
             st.executeUpdate("UPDATE device_state SET online = FALSE WHERE online");
         }
     }
 
     @Override
-    public void close() throws SQLException {
+    public synchronized void close() throws SQLException {
         if (anchor.isClosed()) {
             // The database was shut down under the gateway (and perhaps reopened by a reconnect): there is nothing to
             // anchor, and H2 closes a reopened database with its last connection.

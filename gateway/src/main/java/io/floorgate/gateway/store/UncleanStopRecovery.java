@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Opening the file once in H2's recovery mode scans every block for the newest complete set of chunks instead, and
  * closing it writes a clean header that points there, so the JDBC open that follows starts from the newest commit.
  * The scan reads the whole file, so it runs only when the last stop is not known to be clean: {@link #markCleanStop}
- * leaves a marker beside the file after a clean close, and {@link #beforeOpen} takes it away before every open.
+ * leaves a marker beside the file after a clean close, and {@link #beforeOpen} takes it away before every open. H2
+ * also closes a database by itself, without a clean header, when a write fails (a full disk); {@link Database}
+ * scans before it reopens one.
  */
 final class UncleanStopRecovery {
 
@@ -48,9 +50,23 @@ final class UncleanStopRecovery {
      */
     static boolean beforeOpen(Path dataDir, Optional<DatabaseKey> key) throws IOException, KeyRefused {
         boolean cleanStop = Files.deleteIfExists(dataDir.resolve(CLEAN_STOP_MARKER));
-        Path file = Database.file(dataDir);
-        if (cleanStop || !Files.exists(file)) {
+        if (cleanStop || !Files.exists(Database.file(dataDir))) {
             return false;
+        }
+        scan(dataDir, key, "The last stop was not clean");
+        return true;
+    }
+
+    /**
+     * Lets H2's recovery scan pick the newest complete commit in the closed database file in {@code dataDir} and
+     * record it in the file's header. Does nothing when there is no file: H2 would make an empty one.
+     *
+     * @param why what the log line starts with
+     */
+    static void scan(Path dataDir, Optional<DatabaseKey> key, String why) throws IOException, KeyRefused {
+        Path file = Database.file(dataDir);
+        if (!Files.exists(file)) {
+            return;
         }
         long start = System.nanoTime();
         MVStore.Builder builder = new MVStore.Builder().fileName(file.toString()).recoveryMode();
@@ -67,12 +83,10 @@ final class UncleanStopRecovery {
                 // As H2's own open reports it: an encrypted file that reads as garbage was given another key.
                 throw Database.otherKey(dataDir, key.get(), e);
             }
-            throw new IOException("H2's recovery scan of " + file + " after an unclean stop failed: " + e.getMessage(),
-                    e);
+            throw new IOException("H2's recovery scan of " + file + " failed: " + e.getMessage(), e);
         }
-        LOG.info("The last stop was not clean: H2's recovery scan of {} found its newest commit (version {}) in {} ms",
-                file, version, (System.nanoTime() - start) / 1_000_000);
-        return true;
+        LOG.info("{}: H2's recovery scan of {} found its newest commit (version {}) in {} ms", why, file, version,
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** After H2 closed the database in {@code dataDir} cleanly: the next open may trust the file's header. */
