@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -255,6 +258,35 @@ class UpstreamForwarderTest {
                                  String extraUpstreamFields) {
         return RunningGateway.start(config(store, protocol, brokerUri, extraUpstreamFields),
                 dir.resolve("data-" + store));
+    }
+
+    @Test
+    void databaseClosedByH2_whenItIsOpenAgain_thenTheForwarderTakesANewConnectionAndSendsWhatWasWaiting()
+            throws Exception {
+        String store = "reopened";
+        try (UpstreamSubscriber chain = UpstreamSubscriber.subscribe(broker.uri(), CHAIN, store);
+             UplinkCut uplink = UplinkCut.to(broker.uri());
+             RunningGateway gateway = start(store, Upstream.Protocol.MQTT5, uplink.uri(), "")) {
+            await().atMost(PATIENCE).until(() -> gateway.metric("floorgate_upstream_connected") == 1);
+            uplink.cut();
+            Set<Long> written;
+            try {
+                await().atMost(PATIENCE).until(() -> gateway.metric("floorgate_upstream_connected") == 0);
+                written = new LinkedHashSet<>(OutboxRows.write(jdbc(gateway),
+                        List.of(OutboxRows.summary(NOW), OutboxRows.event(NOW))));
+                await().atMost(PATIENCE).until(() -> gateway.metric("floorgate_upstream_backlog_rows") == 2);
+                // What H2 does when a write fails (a full disk): it closes the database under every connection.
+                try (Connection c = DriverManager.getConnection(jdbc(gateway), "floorgate", "");
+                     Statement st = c.createStatement()) {
+                    st.execute("SHUTDOWN IMMEDIATELY");
+                }
+            } finally {
+                uplink.restore();
+            }
+
+            await().atMost(PATIENCE).until(() -> distinctSeqs(chain.received()).containsAll(written));
+            await().atMost(PATIENCE).until(() -> OutboxRows.count(jdbc(gateway)) == 0);
+        }
     }
 
     /**

@@ -104,6 +104,8 @@ public final class Forwarder implements Component {
     /** Since when the uplink has been down with rows waiting; -1 while it is not. */
     private long heldBackSinceMs = -1;
     private boolean alarmRaised;
+    /** Whether the last try on the database failed: logged when it starts and when it ends. */
+    private boolean databaseTrouble;
 
     /**
      * @param alarm      told when the uplink has held rows back for {@code alarmAfter}, and when that is over
@@ -203,14 +205,44 @@ public final class Forwarder implements Component {
                 } else if (!send()) {
                     park(IDLE_POLL_MS);
                 }
+                if (databaseTrouble) {
+                    databaseTrouble = false;
+                    LOG.info("Upstream forwarder: the database answers again");
+                }
             } catch (SQLException | RuntimeException e) {
-                // The database is the gateway's own: a failure here is a full disk or a closing database. Nothing is
-                // lost (the rows stay), so try again after a pause rather than end the thread.
-                LOG.warn("Upstream forwarder: {}; retrying in {} ms", e.toString(), HOUSEKEEPING_MS);
+                onDatabaseTrouble(e);
                 park(HOUSEKEEPING_MS);
             }
         }
         goodbye();
+    }
+
+    /**
+     * The database is the gateway's own: a failure here is a full disk or a database H2 closed. Nothing is lost (the
+     * rows stay), so the forwarder tries again after a pause, and says so when the trouble starts, not at every try.
+     * H2 closes the database when a write fails, which ends this connection for good: once the committer commits
+     * again (it reopened the database when there was room), take a new one.
+     */
+    private void onDatabaseTrouble(Exception e) {
+        if (!databaseTrouble) {
+            databaseTrouble = true;
+            LOG.warn("Upstream forwarder: {}; trying again every {} ms", e.toString(), HOUSEKEEPING_MS);
+        } else {
+            LOG.debug("Upstream forwarder: still {}", e.toString());
+        }
+        if (committer.unavailableReason().isPresent()) {
+            return;
+        }
+        try {
+            table.close();
+        } catch (SQLException closing) {
+            LOG.debug("Upstream forwarder: closing its old connection failed", closing);
+        }
+        try {
+            table = new OutboxTable(database.connect());
+        } catch (SQLException connecting) {
+            LOG.debug("Upstream forwarder: no new connection yet: {}", connecting.toString());
+        }
     }
 
     private static void park(long ms) {
