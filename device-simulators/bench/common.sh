@@ -1,4 +1,4 @@
-# Helpers shared by the benchmark scripts; sourced, not run. Expects SIM_JAR to be set.
+# Helpers shared by the benchmark scripts; sourced, not run. Expects SIM_JAR to be set (and GATEWAY_JAR for db_key).
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
@@ -31,7 +31,9 @@ heap_mb() { # pid: heap used after a full GC, MB
   jcmd "$1" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print v / 1024; exit } }'
 }
 
-# A gateway's database key (docs/encryption.md), readable by its owner only: the gateway refuses any other.
-db_key() { # file
-  (umask 077 && head -c 32 /dev/urandom | base64 > "$1")
+# A gateway's database key (docs/encryption.md), made by the gateway's own new-key (expects GATEWAY_JAR).
+db_key() { # file, which must not exist yet
+  java -jar "$GATEWAY_JAR" new-key --out "$1" 2>/dev/null
 }
+
+now_ms() { date +%s%3N; }

@@ -58,8 +58,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-now_ms() { date +%s%3N; }
-
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   echo "== building"
   (cd "$REPO" && mvn -q -DskipTests package)

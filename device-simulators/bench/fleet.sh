@@ -63,9 +63,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-
-now_ms() { date +%s%3N; }
-
 start_mosquitto() {
   "$MOSQUITTO" -c "$WORK/mosquitto.conf" >> "$WORK/mosquitto.log" 2>&1 &
   MQ_PID=$!

@@ -69,10 +69,11 @@ for t in "${targets[@]}"; do
   cov=$(grep -oE 'cov: [0-9]+' <<<"$done_line" | awk '{print $2}')
   ft=$(grep -oE 'ft: [0-9]+' <<<"$done_line" | awk '{print $2}')
   rate=$(grep -oE 'exec/s: [0-9]+' <<<"$done_line" | awk '{print $2}')
-  new=$(comm -13 <(echo "$before") <(findings_in "$dir") | grep -c . || true)
+  found=$(comm -13 <(echo "$before") <(findings_in "$dir"))
+  new=$(grep -c . <<<"$found" || true)
   printf '%-70s %10s %8s %8s %9s  %s%s\n' "$name" "${runs:-?}" "${cov:-?}" "${ft:-?}" "${rate:-?}" "$new" \
     "$([ "$status" = ok ] || echo "  (run failed, see $log)")"
-  comm -13 <(echo "$before") <(findings_in "$dir") | sed 's/^/    new finding: /'
+  [[ -z "$found" ]] || sed 's/^/    new finding: /' <<<"$found"
   total=$(( total + ${runs:-0} ))
 done
 echo "total executions: $total"

@@ -38,10 +38,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-
-
-
-
 # The gateway's JVM flags, as README recommends for a store: a 10 ms pause goal keeps G1's young
 # collections short, which is most of the QoS 1 p99.
 GATEWAY_JVM_OPTS=${GATEWAY_JVM_OPTS:--XX:MaxGCPauseMillis=10}
@@ -64,12 +60,6 @@ if [[ -z "${SKIP_BUILD:-}" ]]; then
   echo "== building"
   (cd "$REPO" && mvn -q -DskipTests package)
 fi
-
-if ! command -v mosquitto >/dev/null; then
-  echo "== installing mosquitto"
-  apt-get update -qq && apt-get install -y -qq mosquitto >/dev/null
-fi
-MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 
 sim gen-store --devices 2000 --out "$WORK/store-2000.yaml" >/dev/null
 db_key "$WORK/db.key"
@@ -102,6 +92,11 @@ load() { # broker-uri, qos, rate, extra args...
 
 # The baseline against Mosquitto and the heap (left out with SECTIONS=encryption); not indented, for its here-documents.
 if [[ $SECTIONS == all ]]; then
+if ! command -v mosquitto >/dev/null; then
+  echo "== installing mosquitto"
+  apt-get update -qq && apt-get install -y -qq mosquitto >/dev/null
+fi
+MOSQUITTO=$(command -v mosquitto || echo /usr/sbin/mosquitto)
 sim gen-store --devices 10000 --out "$WORK/store-10000.yaml" >/dev/null
 
 echo "== starting mosquitto"
@@ -158,7 +153,6 @@ scenario "QoS 0 sightings, max rate" 0 0
 scenario "QoS 1 taps, max rate" 1 0
 scenario "QoS 1 taps, $FIXED_RATE/s" 1 "$FIXED_RATE"
 stop_gateway
-
 
 HEAP=()
 heap_for() { # devices

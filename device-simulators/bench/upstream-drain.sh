@@ -62,7 +62,6 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-
 field() { # key, file: the value of key=value in a result line
   grep -o "$1=[0-9.]*" "$2" | tail -1 | cut -d= -f2
 }

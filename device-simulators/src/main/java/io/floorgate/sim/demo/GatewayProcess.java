@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import io.floorgate.sim.GatewayDatabase;
+
 /** The gateway jar run as a child process, with its output in a log file beside its data. */
 final class GatewayProcess implements AutoCloseable {
 
@@ -38,8 +40,6 @@ final class GatewayProcess implements AutoCloseable {
      * rest like a store's. A store keeps its key elsewhere (docs/encryption.md).
      */
     static final String DEMO_KEY_FILE = "demo-db.key";
-    private static final String DATABASE_FILE = "floorgate.mv.db";
-    private static final long NEW_KEY_TIMEOUT_S = 60;
 
     private final Process process;
     private final Path log;
@@ -74,12 +74,13 @@ final class GatewayProcess implements AutoCloseable {
         config.ifPresent(file -> command.addAll(List.of("--config", file.toString())));
         Path key = dataDir.resolve(DEMO_KEY_FILE);
         String atRest;
-        if (!Files.exists(key) && Files.exists(dataDir.resolve(DATABASE_FILE))) {
+        boolean hasKey = Files.exists(key);
+        if (!hasKey && Files.exists(GatewayDatabase.file(dataDir))) {
             // A demo database from before encryption at rest: it plays on as it is rather than being refused.
             command.add("--unencrypted");
             atRest = "in clear (made before encryption at rest; delete " + dataDir + " to start encrypted)";
         } else {
-            if (!Files.exists(key)) {
+            if (!hasKey) {
                 newKey(java, jar, key);
             }
             command.addAll(List.of("--db-key-file", key.toString()));
@@ -95,7 +96,8 @@ final class GatewayProcess implements AutoCloseable {
                 .redirectErrorStream(true).start();
         try {
             String output = new String(newKey.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!newKey.waitFor(NEW_KEY_TIMEOUT_S, TimeUnit.SECONDS) || newKey.exitValue() != 0) {
+            // The output is read to its end, so the command has finished by now: waitFor only fetches its status.
+            if (newKey.waitFor() != 0) {
                 throw new IllegalStateException("the gateway could not make the demo's database key: " + output);
             }
         } catch (InterruptedException e) {

@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.floorgate.sim.GatewayDatabase;
+
 /**
  * Checks a gateway's database against the soak journal: every acknowledged write is there, and no row is there
  * twice. Reads a stopped gateway's H2 file (or a copy of it) with the gateway's own JDBC URL and user; H2 recovers
@@ -21,8 +23,6 @@ import java.util.Set;
  */
 final class SoakCheck {
 
-    /** The gateway's database user (gateway store/Database). */
-    static final String USER = "floorgate";
     /** Lost or duplicate keys printed, at most: enough to start looking. */
     static final int SHOWN = 10;
 
@@ -58,7 +58,7 @@ final class SoakCheck {
     }
 
     static Result check(String jdbcUrl, Set<Acknowledged> acknowledged) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, USER, ""); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, GatewayDatabase.USER, ""); Statement st = c.createStatement()) {
             Set<Acknowledged> stored = new HashSet<>();
             try (ResultSet rs = st.executeQuery("SELECT device_id, boot_id, seq FROM device_event")) {
                 while (rs.next()) {

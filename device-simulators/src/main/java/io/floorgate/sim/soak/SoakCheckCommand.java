@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.concurrent.Callable;
 
+import io.floorgate.sim.GatewayDatabase;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 import picocli.CommandLine.Command;
@@ -21,8 +22,6 @@ public final class SoakCheckCommand implements Callable<Integer> {
 
     private static final int EXIT_LOST_OR_DUPLICATED = 1;
     private static final int EXIT_DATABASE_DID_NOT_OPEN = 2;
-    /** The gateway's database file name in its data directory, without H2's .mv.db (gateway store/Database). */
-    private static final String DATABASE_NAME = "floorgate";
 
     @Spec
     private CommandSpec spec;
@@ -36,22 +35,21 @@ public final class SoakCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (!Files.isRegularFile(dataDir.resolve(DATABASE_NAME + ".mv.db"))) {
-            out.println("database did not open: no " + DATABASE_NAME + ".mv.db in " + dataDir);
+        Path file = GatewayDatabase.file(dataDir);
+        if (!Files.isRegularFile(file)) {
+            out.println("database did not open: no " + file.getFileName() + " in " + dataDir);
             return EXIT_DATABASE_DID_NOT_OPEN;
         }
         // As the gateway does at a start after a kill (its store/UncleanStopRecovery): H2's quick recovery can miss
         // the newest commits in a killed process's file, its recovery scan finds them. Whether the gateway itself did
         // shows in the check of its own file after the soak, where a commit missed at any restart stays missing.
         try {
-            new MVStore.Builder().fileName(dataDir.resolve(DATABASE_NAME + ".mv.db").toString()).recoveryMode().open()
-                    .close();
+            new MVStore.Builder().fileName(file.toString()).recoveryMode().open().close();
         } catch (MVStoreException e) {
             out.println("database did not open: " + e.getMessage());
             return EXIT_DATABASE_DID_NOT_OPEN;
         }
-        // IFEXISTS: a missing file is a finding, never an empty database made on the spot
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve(DATABASE_NAME) + ";IFEXISTS=TRUE";
+        String url = GatewayDatabase.jdbcUrl(dataDir);
         SoakCheck.Result result;
         try {
             result = SoakCheck.check(url, SoakJournal.read(journal));

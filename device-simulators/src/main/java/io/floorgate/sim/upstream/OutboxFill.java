@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
+import io.floorgate.sim.GatewayDatabase;
+
 /**
  * Fills a stopped gateway's outbox directly, as its summary stage would have over a long outage: rows of
  * {@code upstream_outbox} (the gateway's V6 schema, which the gateway must have created by starting once on the
@@ -21,9 +23,6 @@ import java.time.ZoneOffset;
  */
 final class OutboxFill {
 
-    /** The gateway's database file and user (gateway store/Database). */
-    static final String DATABASE_FILE = "floorgate.mv.db";
-    private static final String USER = "floorgate";
     /** upstream_outbox.priority of a summary (gateway upstream/OutboxPriority.SUMMARY). */
     private static final int SUMMARY_PRIORITY = 1;
     /** Rows per transaction: large enough that commits are not the cost, small enough to bound the undo log. */
@@ -56,16 +55,15 @@ final class OutboxFill {
     }
 
     static Result fill(Path dataDir, long messages, int bodyBytes) throws SQLException, IOException {
-        Path file = dataDir.resolve(DATABASE_FILE);
+        Path file = GatewayDatabase.file(dataDir);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException("no gateway database at " + file + ": start the gateway once on this"
                     + " directory so that it creates its schema, then stop it");
         }
         BenchBodies bodies = new BenchBodies(bodyBytes);
-        String url = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("floorgate");
         long before = Files.size(file);
         long start = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(url, USER, "")) {
+        try (Connection c = DriverManager.getConnection(GatewayDatabase.jdbcUrl(dataDir), GatewayDatabase.USER, "")) {
             requireEmptyOutbox(c);
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement(
@@ -92,11 +90,11 @@ final class OutboxFill {
     /** The size of the database after SHUTDOWN COMPACT, done on a copy: the gateway gets the file as filled. */
     private static long compactedSizeOf(Path file) throws SQLException, IOException {
         Path dir = Files.createTempDirectory(file.toAbsolutePath().getParent().getParent(), "compacted");
-        Path copy = dir.resolve(DATABASE_FILE);
+        Path copy = GatewayDatabase.file(dir);
         try {
             Files.copy(file, copy);
-            String url = "jdbc:h2:file:" + dir.resolve("floorgate");
-            try (Connection c = DriverManager.getConnection(url, USER, ""); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(GatewayDatabase.jdbcUrl(dir), GatewayDatabase.USER, "");
+                 Statement st = c.createStatement()) {
                 st.execute("SHUTDOWN COMPACT");
             }
             return Files.size(copy);

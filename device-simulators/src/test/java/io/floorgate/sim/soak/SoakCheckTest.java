@@ -3,6 +3,7 @@ package io.floorgate.sim.soak;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.floorgate.gateway.store.Database;
+import io.floorgate.sim.GatewayDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -63,7 +64,7 @@ class SoakCheckTest {
 
     @Test
     void check_whenAStepTakenOnceIsStoredTwice_thenItIsADuplicate() throws Exception {
-        try (Connection c = java.sql.DriverManager.getConnection(url, SoakCheck.USER, "");
+        try (Connection c = java.sql.DriverManager.getConnection(url, GatewayDatabase.USER, "");
              Statement st = c.createStatement()) {
             st.execute("INSERT INTO pickup_step VALUES ('o1', 'READY', CURRENT_TIMESTAMP, 'system')");
         }
