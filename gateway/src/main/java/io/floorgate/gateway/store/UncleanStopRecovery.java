@@ -50,11 +50,7 @@ final class UncleanStopRecovery {
      */
     static boolean beforeOpen(Path dataDir, Optional<DatabaseKey> key) throws IOException, KeyRefused {
         boolean cleanStop = Files.deleteIfExists(dataDir.resolve(CLEAN_STOP_MARKER));
-        if (cleanStop || !Files.exists(Database.file(dataDir))) {
-            return false;
-        }
-        scan(dataDir, key, "The last stop was not clean");
-        return true;
+        return !cleanStop && scan(dataDir, key, "The last stop was not clean");
     }
 
     /**
@@ -62,11 +58,12 @@ final class UncleanStopRecovery {
      * record it in the file's header. Does nothing when there is no file: H2 would make an empty one.
      *
      * @param why what the log line starts with
+     * @return whether the scan ran
      */
-    static void scan(Path dataDir, Optional<DatabaseKey> key, String why) throws IOException, KeyRefused {
+    static boolean scan(Path dataDir, Optional<DatabaseKey> key, String why) throws IOException, KeyRefused {
         Path file = Database.file(dataDir);
         if (!Files.exists(file)) {
-            return;
+            return false;
         }
         long start = System.nanoTime();
         MVStore.Builder builder = new MVStore.Builder().fileName(file.toString()).recoveryMode();
@@ -87,6 +84,7 @@ final class UncleanStopRecovery {
         }
         LOG.info("{}: H2's recovery scan of {} found its newest commit (version {}) in {} ms", why, file, version,
                 (System.nanoTime() - start) / 1_000_000);
+        return true;
     }
 
     /** After H2 closed the database in {@code dataDir} cleanly: the next open may trust the file's header. */
