@@ -18,6 +18,7 @@ import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.store.Rows;
 import io.floorgate.gateway.store.StoreWrite;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -55,13 +56,13 @@ public final class AuditLog {
 
     /** Completes on the caller's context once the entry is committed; fails with {@link PrivacyRefused} otherwise. */
     public Future<Void> record(AuditEntry entry) {
-        return commit(List.of(entry), committer);
+        return commit(List.of(entry), committer, Vertx.currentContext());
     }
 
-    /** Commits writes together, completing on the caller's context; shared with the erasure. */
-    static Future<Void> commit(List<StoreWrite> writes, GroupCommitter committer) {
+    /** Commits writes together, completing on {@code context}; shared with the erasure. */
+    static Future<Void> commit(List<StoreWrite> writes, GroupCommitter committer, Context context) {
         Promise<Void> done = Promise.promise();
-        boolean queued = committer.offer(writes, Vertx.currentContext(), new CommitListener() {
+        boolean queued = committer.offer(writes, context, new CommitListener() {
             @Override
             public void committed() {
                 done.complete();

@@ -17,6 +17,7 @@ import io.floorgate.gateway.staff.StaffSession;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.store.StoreWrite;
 import io.floorgate.gateway.upstream.LiveEvents;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -77,12 +78,14 @@ public final class CustomerRequests {
 
     /** Erases the reference's data; answers with the erasure record once it is committed. */
     public Future<JsonObject> erase(String reference, StaffSession staff) {
+        // The stages complete their part on their own contexts: everything after them comes back to the caller's.
+        Context caller = Vertx.currentContext();
         Customer customer = keys.customer(reference);
         Set<String> ended = sessions.remove(customer.hash());
         List<Future<Void>> forgotten = new ArrayList<>();
         stages.forEach(stage -> forgotten.add(stage.erase(customer, ended)));
         return Future.all(forgotten)
-                .compose(v -> vertx.executeBlocking(() -> records.orderIds(customer.hash()), false))
+                .compose(v -> caller.executeBlocking(() -> records.orderIds(customer.hash()), false))
                 .compose(orderIds -> {
                     long atMs = clockMs.getAsLong();
                     byte[] salt = new byte[SALT_BYTES];
@@ -92,9 +95,9 @@ public final class CustomerRequests {
                     writes.add(events.erasure(reference, orderIds, atMs));
                     writes.add(audit.entry(staff, AuditAction.CUSTOMER_ERASURE, Optional.of(customer.hash()),
                             ended.size() + " open session(s) ended, " + orderIds.size() + " order(s) anonymized"));
-                    return AuditLog.commit(writes, committer);
+                    return AuditLog.commit(writes, committer, caller);
                 })
-                .compose(v -> vertx.executeBlocking(() -> records.lastErasure(customer.hash()), false))
+                .compose(v -> caller.executeBlocking(() -> records.lastErasure(customer.hash()), false))
                 .onSuccess(erasure -> LOG.info("Customer {} erased by {}: {}", customer.hash().label(),
                         staff.accountId(), erasure.getJsonObject("rows").encode()));
     }
