@@ -1,35 +1,28 @@
 package io.floorgate.gateway.privacy;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import io.floorgate.gateway.linking.Customer;
 import io.floorgate.gateway.linking.CustomerHash;
+import io.floorgate.gateway.secrets.Secrets;
 import io.floorgate.gateway.store.Database;
+import io.floorgate.gateway.store.KeyFiles;
 import io.floorgate.gateway.store.SchemaStep;
 import io.floorgate.gateway.upstream.Pseudonyms;
 import org.slf4j.Logger;
@@ -60,8 +53,7 @@ public final class CustomerKeys {
     /** The database version whose script adds the hash columns (V7); its Java step hashes what was stored before. */
     private static final int HASHING_VERSION = 7;
     private static final byte[] FINGERPRINT_LABEL = "floorgate-customer-key-check-v1".getBytes(StandardCharsets.US_ASCII);
-    private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(PosixFilePermission.OWNER_READ,
-            PosixFilePermission.OWNER_WRITE);
+    private static final String INSERT_FINGERPRINT = "INSERT INTO customer_key_check (fingerprint) VALUES (?)";
 
     private final Path keyFile;
     private final Pseudonyms upstream;
@@ -146,7 +138,7 @@ public final class CustomerKeys {
             // into it yet, since a gateway's V7 records the fingerprint, so any key may be its key from now on.
             load();
             try (Connection c = database.connect();
-                 PreparedStatement st = c.prepareStatement("INSERT INTO customer_key_check (fingerprint) VALUES (?)")) {
+                 PreparedStatement st = c.prepareStatement(INSERT_FINGERPRINT)) {
                 st.setBytes(1, fingerprint);
                 st.executeUpdate();
             }
@@ -172,8 +164,7 @@ public final class CustomerKeys {
             throw new IllegalStateException("the customer key " + keyFile + " holds " + key.length + " bytes, not "
                     + KEY_BYTES + "; it is damaged. Restore it from the backup of this data directory");
         }
-        if (Files.getFileStore(keyFile).supportsFileAttributeView("posix")
-                && !OWNER_ONLY.containsAll(Files.getPosixFilePermissions(keyFile))) {
+        if (!KeyFiles.openToOthers(keyFile).isEmpty()) {
             LOG.warn("The customer key {} is readable by others than the gateway's user; chmod 600 it", keyFile);
         }
         return key;
@@ -185,14 +176,7 @@ public final class CustomerKeys {
         new SecureRandom().nextBytes(key);
         try {
             Files.createDirectories(keyFile.getParent());
-            List<FileAttribute<?>> attributes = Files.getFileStore(keyFile.getParent())
-                    .supportsFileAttributeView("posix")
-                    ? List.of(PosixFilePermissions.asFileAttribute(OWNER_ONLY)) : List.of();
-            try (FileChannel out = FileChannel.open(keyFile, Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), attributes.toArray(FileAttribute<?>[]::new))) {
-                out.write(ByteBuffer.wrap(key));
-                out.force(true);
-            }
+            KeyFiles.createOwnerOnly(keyFile, key, true);
         } catch (FileAlreadyExistsException e) {
             throw new IllegalStateException("the customer key " + keyFile + " appeared while it was being created");
         } catch (IOException e) {
@@ -246,7 +230,7 @@ public final class CustomerKeys {
             }
             update.executeBatch();
         }
-        try (PreparedStatement check = c.prepareStatement("INSERT INTO customer_key_check (fingerprint) VALUES (?)")) {
+        try (PreparedStatement check = c.prepareStatement(INSERT_FINGERPRINT)) {
             check.setBytes(1, fingerprint);
             check.executeUpdate();
         }
@@ -257,12 +241,6 @@ public final class CustomerKeys {
     }
 
     private static byte[] fingerprintOf(byte[] key) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(FINGERPRINT_LABEL);
-            return sha.digest(key);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Secrets.sha256(FINGERPRINT_LABEL, key);
     }
 }

@@ -5,13 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Where the database key comes from; never from the data directory's database file. In order: a key file named on
@@ -28,9 +24,6 @@ public final class KeySource {
     /** The file name of the key in systemd's credentials directory. */
     public static final String CREDENTIAL = "floorgate-db-key";
     private static final String CREDENTIALS_DIRECTORY = "CREDENTIALS_DIRECTORY";
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final Map<String, String> env;
 
@@ -70,17 +63,10 @@ public final class KeySource {
 
     static DatabaseKey readFile(Path file) throws KeyRefused {
         try {
-            PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
-            if (posix != null) {
-                Set<PosixFilePermission> permissions = posix.readAttributes().permissions();
-                Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-                open.addAll(permissions);
-                open.retainAll(GROUP_OR_OTHERS);
-                if (!open.isEmpty()) {
-                    throw new KeyRefused("the database key file " + file + " is open to its group or others ("
-                            + PosixFilePermissions.toString(permissions) + "): it must be readable by its owner only;"
-                            + " run: chmod 600 " + file);
-                }
+            if (!KeyFiles.openToOthers(file).isEmpty()) {
+                throw new KeyRefused("the database key file " + file + " is open to its group or others ("
+                        + PosixFilePermissions.toString(Files.getPosixFilePermissions(file)) + "): it must be readable"
+                        + " by its owner only; run: chmod 600 " + file);
             }
             return DatabaseKey.of(Files.readString(file, StandardCharsets.UTF_8), file.toString());
         } catch (NoSuchFileException e) {

@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.Callable;
@@ -57,10 +53,7 @@ public final class NewKeyCommand implements Callable<Integer> {
     public static void write(Path file, SecureRandom random) throws IOException {
         byte[] key = new byte[KEY_BYTES];
         random.nextBytes(key);
-        FileAttribute<?>[] ownerOnly = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                : new FileAttribute<?>[0];
-        Files.createFile(file, ownerOnly);
-        Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+        KeyFiles.createOwnerOnly(file, (Base64.getEncoder().encodeToString(key) + "\n")
+                .getBytes(StandardCharsets.US_ASCII), false);
     }
 }
