@@ -38,7 +38,8 @@ import io.vertx.ext.web.RoutingContext;
 public final class PickupRoutes {
 
     private static final int MAX_ORDER_ID_LENGTH = 128;
-    private static final int MAX_CUSTOMER_REF_LENGTH = 128;
+    /** The longest customer reference the gateway takes, in an order and in a privacy request. */
+    static final int MAX_CUSTOMER_REF_LENGTH = 128;
     private static final int MAX_POINT_ID_LENGTH = 64;
     /** As the kiosk's PickupCheckIn allows (proto: 1..64 characters). */
     private static final int MAX_CODE_LENGTH = 64;

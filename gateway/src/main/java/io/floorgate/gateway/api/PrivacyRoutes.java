@@ -32,9 +32,6 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class PrivacyRoutes {
 
-    /** As at check-in and in an order: the longest customer reference the gateway takes. */
-    private static final int MAX_REFERENCE_LENGTH = 128;
-
     private final CustomerRequests requests;
     private final AuditLog audit;
     private final Vertx vertx;
@@ -73,8 +70,8 @@ public final class PrivacyRoutes {
 
     private static String reference(RoutingContext ctx) {
         String ref = ctx.pathParam("ref");
-        if (ref == null || ref.isBlank() || ref.length() > MAX_REFERENCE_LENGTH) {
-            throw ApiError.invalidRequest("the customer reference must be 1 to " + MAX_REFERENCE_LENGTH
+        if (ref == null || ref.isBlank() || ref.length() > PickupRoutes.MAX_CUSTOMER_REF_LENGTH) {
+            throw ApiError.invalidRequest("the customer reference must be 1 to " + PickupRoutes.MAX_CUSTOMER_REF_LENGTH
                     + " characters");
         }
         return ref;

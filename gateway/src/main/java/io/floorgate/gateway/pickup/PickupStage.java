@@ -230,14 +230,16 @@ public final class PickupStage extends VerticleBase implements ZoneChangeListene
     @Override
     public Future<Void> erase(Customer customer, Set<String> sessionIds) {
         return onStage(done -> {
+            boolean openChanged = false;
             for (Order order : List.copyOf(orders.values())) {
                 if (order.customer().equals(customer.hash())
                         || order.sessionId().filter(sessionIds::contains).isPresent()) {
                     remove(order);
-                    if (committedOpen.remove(order.id()) != null) {
-                        openOrders = List.copyOf(committedOpen.values());
-                    }
+                    openChanged |= committedOpen.remove(order.id()) != null;
                 }
+            }
+            if (openChanged) {
+                openOrders = List.copyOf(committedOpen.values());
             }
             done.complete();
         });
