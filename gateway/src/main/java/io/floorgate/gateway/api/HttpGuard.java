@@ -4,8 +4,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import io.floorgate.config.Limits;
-import io.floorgate.gateway.ingest.LogGate;
-import io.floorgate.gateway.ingest.TokenBucket;
+import io.floorgate.gateway.limits.RefusalLog;
+import io.floorgate.gateway.limits.TokenBucket;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.TooLongFrameException;
@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * The limits are read once, at start.
  *
- * <p>Threads: called on event loops; counters are Micrometer's, each reason's {@link LogGate} is synchronized.
+ * <p>Threads: called on event loops; counters are Micrometer's, the {@link RefusalLog} is synchronized.
  */
 public final class HttpGuard {
 
@@ -62,7 +62,7 @@ public final class HttpGuard {
 
     private final Limits limits;
     private final Map<Reason, Counter> counters = new EnumMap<>(Reason.class);
-    private final Map<Reason, LogGate> logGates = new EnumMap<>(Reason.class);
+    private final RefusalLog<Reason> log = new RefusalLog<>(Reason.class);
 
     public HttpGuard(Limits limits, MeterRegistry metrics) {
         this.limits = limits;
@@ -70,7 +70,6 @@ public final class HttpGuard {
             counters.put(reason, Counter.builder("floorgate.http.rejected").tag("reason", reason.label)
                     .description("HTTP and WebSocket clients refused for a size, time or rate limit")
                     .register(metrics));
-            logGates.put(reason, new LogGate());
         }
     }
 
@@ -149,11 +148,7 @@ public final class HttpGuard {
 
     private void refused(Reason reason, Object remote, String detail) {
         counters.get(reason).increment();
-        long heldBack = logGates.get(reason).pass(System.nanoTime());
-        if (heldBack < 0) {
-            return;
-        }
-        LOG.info("Refused HTTP client {} ({}): {}{}", remote, reason.label, detail,
-                heldBack == 0 ? "" : "; " + heldBack + " more refused for " + reason.label + " since the last such line");
+        log.pass(reason, reason.label).ifPresent(heldBack -> LOG.info("Refused HTTP client {} ({}): {}{}", remote,
+                reason.label, detail, heldBack));
     }
 }

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.floorgate.config.Device;
+import io.floorgate.gateway.limits.TokenBucket;
 import io.floorgate.gateway.linking.SessionTouchRow;
 import io.floorgate.gateway.linking.Touch;
 import io.floorgate.gateway.linking.TouchOutcome;

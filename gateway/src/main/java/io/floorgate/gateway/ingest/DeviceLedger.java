@@ -1,5 +1,7 @@
 package io.floorgate.gateway.ingest;
 
+import io.floorgate.gateway.limits.TokenBucket;
+
 /**
  * What the gateway remembers of one registered device across its connections: its publish
  * allowance and its replay window. A reconnect neither refills the one nor forgets the other.

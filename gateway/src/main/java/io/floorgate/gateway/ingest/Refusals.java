@@ -1,8 +1,6 @@
 package io.floorgate.gateway.ingest;
 
-import java.util.EnumMap;
-import java.util.Map;
-
+import io.floorgate.gateway.limits.RefusalLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,20 +10,17 @@ import org.slf4j.LoggerFactory;
  * at once, then at most one line per reason a minute saying how many more there were. A storm of refused
  * connections or packets is then a few lines in the log, not one per connection or packet.
  *
- * <p>Threads: called from every event loop; the counters are concurrent and each reason's log gate is synchronized.
+ * <p>Threads: called from every event loop; the counters are concurrent and the refusal log is too.
  */
 final class Refusals {
 
     private static final Logger LOG = LoggerFactory.getLogger(Refusals.class);
 
     private final IngestMetrics metrics;
-    private final Map<Rejection, LogGate> gates = new EnumMap<>(Rejection.class);
+    private final RefusalLog<Rejection> log = new RefusalLog<>(Rejection.class);
 
     Refusals(IngestMetrics metrics) {
         this.metrics = metrics;
-        for (Rejection reason : Rejection.values()) {
-            gates.put(reason, new LogGate());
-        }
     }
 
     /**
@@ -36,11 +31,7 @@ final class Refusals {
      */
     void refuse(Rejection reason, String deviceLabel, Object remote, String detail) {
         metrics.rejected(reason, deviceLabel);
-        long suppressed = gates.get(reason).pass(System.nanoTime());
-        if (suppressed >= 0) {
-            LOG.info("Refused {} from {} (device {}): {}{}", reason.label(), remote, deviceLabel, detail,
-                    suppressed == 0 ? "" : "; " + suppressed + " more refused for " + reason.label()
-                            + " since the last such line");
-        }
+        log.pass(reason, reason.label()).ifPresent(heldBack -> LOG.info("Refused {} from {} (device {}): {}{}",
+                reason.label(), remote, deviceLabel, detail, heldBack));
     }
 }

@@ -1,4 +1,4 @@
-package io.floorgate.gateway.ingest;
+package io.floorgate.gateway.limits;
 
 /**
  * An allowance of {@code ratePerSecond} sustained, {@code burst} at once: a device's publishes (shared by all of its
@@ -31,24 +31,24 @@ public final class TokenBucket {
     }
 
     /** Whether the bucket has refilled to its burst: forgetting it now loses nothing. */
-    synchronized boolean isFull(long nowNanos) {
+    public synchronized boolean isFull(long nowNanos) {
         refill(nowNanos);
         return tokens >= burst;
     }
 
     /** Gives back a token taken for a message that could not go further (the store was full). */
-    synchronized void refund() {
+    public synchronized void refund() {
         tokens = Math.min(burst, tokens + 1);
     }
 
     /** How long until a token is there; 0 if one is there now. */
-    synchronized long nanosUntilToken(long nowNanos) {
+    public synchronized long nanosUntilToken(long nowNanos) {
         refill(nowNanos);
         return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / ratePerSecond * NANOS_PER_SECOND);
     }
 
     /** A reloaded configuration changes the limits without resetting what the device has used. */
-    synchronized void reconfigure(double newRatePerSecond, int newBurst) {
+    public synchronized void reconfigure(double newRatePerSecond, int newBurst) {
         this.ratePerSecond = newRatePerSecond;
         this.burst = newBurst;
         this.tokens = Math.min(tokens, newBurst);

@@ -1,4 +1,4 @@
-package io.floorgate.gateway.ingest;
+package io.floorgate.gateway.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
