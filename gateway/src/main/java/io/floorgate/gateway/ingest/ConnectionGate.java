@@ -51,7 +51,7 @@ final class ConnectionGate {
      * a full bucket again anyway); beyond this many busy addresses a new one is not tracked, and only the global cap
      * holds it, so that a storm from many addresses cannot grow the table without bound.
      */
-    static final int MAX_TRACKED_ADDRESSES = 10_000;
+    private static final int MAX_TRACKED_ADDRESSES = 10_000;
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The name Vert.x MQTT gives Netty's MQTT decoder in each connection's pipeline. */
     private static final String MQTT_DECODER = "mqttDecoder";
@@ -65,11 +65,6 @@ final class ConnectionGate {
     ConnectionGate(Supplier<Limits> limits, Refusals refusals) {
         this.limits = limits;
         this.refusals = refusals;
-    }
-
-    /** TCP connections open on the MQTT listeners now, authenticated or not. */
-    int openConnections() {
-        return open.get();
     }
 
     /**

@@ -179,14 +179,14 @@ public final class MqttIngestServer {
     /**
      * An exception on a connection's event loop. Vert.x MQTT throws, instead of answering, at some protocol
      * violations (a packet before CONNECT [MQTT-3.1.0-1], a second CONNECT [MQTT-3.1.0-2], an unknown MQTT 5 reason
-     * code); unhandled, Vert.x would log each at ERROR, as often as a client cares to send them. Those are counted and
-     * logged at DEBUG; the connect timeout or the client's own close ends such a connection. Anything thrown through
-     * our code is a bug and goes on to Vert.x's handler.
+     * code); unhandled, Vert.x would log each at ERROR, as often as a client cares to send them. Those are refused
+     * like any other hostile packet, through {@link Refusals}; Vert.x MQTT, the connect timeout or the client ends
+     * such a connection. Anything thrown through our code is a bug and goes on to Vert.x's handler.
      */
     private void onConnectionFailure(Throwable failure) {
         if (thrownByVertxMqttAlone(failure)) {
-            services.metrics().rejected(Rejection.PROTOCOL_VIOLATION, IngestMetrics.UNKNOWN_DEVICE);
-            LOG.debug("MQTT protocol violation: {}", failure.getMessage());
+            refusals.refuse(Rejection.PROTOCOL_VIOLATION, IngestMetrics.UNKNOWN_DEVICE, "an MQTT client",
+                    failure.getMessage());
             return;
         }
         Handler<Throwable> unexpected = services.vertx().exceptionHandler();
