@@ -20,11 +20,11 @@ import java.util.function.Supplier;
 
 import io.floorgate.config.Sessions;
 import io.floorgate.gateway.secrets.Secrets;
-import io.floorgate.gateway.store.CommitListener;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.store.SealedColumn;
 import io.floorgate.gateway.store.Sealer;
+import io.floorgate.gateway.store.StoreRefused;
 import io.floorgate.gateway.store.StoreWrite;
 import io.floorgate.gateway.store.ZoneVisitsAnonymized;
 import io.floorgate.gateway.store.ZoneVisitsDeleted;
@@ -33,7 +33,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
@@ -172,33 +171,17 @@ public final class SessionRegistry implements SessionDirectory {
         ShopperSession session = new ShopperSession(HEX.formatHex(randomBytes(SESSION_ID_BYTES)), request.appInstance(),
                 request.customer(), request.locationConsent(), request.analyticsConsent(),
                 randomBytes(ADVERTISING_KEY_BYTES), settings.get().rotationPeriod(), clock.getAsLong());
-        Promise<CheckIn> done = Promise.promise();
-        boolean queued = committer.offer(new SessionStartRow(session, tokenHash,
-                        sealer.seal(SealedColumn.ADVERTISING_KEY, session.id(), session.advertisingKey())),
-                Vertx.currentContext(),
-                new CommitListener() {
-                    @Override
-                    public void committed() {
-                        Open open = new Open(session, tokenHash, session.startedAtMs());
-                        byId.put(session.id(), open);
-                        byTokenHash.put(HEX.formatHex(tokenHash), open);
-                        listeners.forEach(l -> l.started(session));
-                        done.complete(new CheckIn(session, token));
-                    }
-
-                    @Override
-                    public void failed(Exception cause) {
-                        admitted.decrementAndGet();
-                        done.fail(new SessionRefused(SessionRefused.Reason.STORAGE_FAILED,
-                                "the session could not be stored: " + cause.getMessage()));
-                    }
-                });
-        if (!queued) {
-            admitted.decrementAndGet();
-            return Future.failedFuture(new SessionRefused(SessionRefused.Reason.STORAGE_BUSY,
-                    "storage is busy; try again shortly"));
-        }
-        return done.future();
+        return committer.commit(List.of(new SessionStartRow(session, tokenHash,
+                        sealer.seal(SealedColumn.ADVERTISING_KEY, session.id(), session.advertisingKey()))),
+                        Vertx.currentContext())
+                .map(v -> {
+                    Open open = new Open(session, tokenHash, session.startedAtMs());
+                    byId.put(session.id(), open);
+                    byTokenHash.put(HEX.formatHex(tokenHash), open);
+                    listeners.forEach(l -> l.started(session));
+                    return new CheckIn(session, token);
+                })
+                .recover(failure -> refused(failure, "the session", admitted::decrementAndGet));
     }
 
     /**
@@ -249,29 +232,14 @@ public final class SessionRegistry implements SessionDirectory {
         if (open == null || !open.ending.compareAndSet(false, true)) {
             return Future.succeededFuture(false);
         }
-        Promise<Boolean> done = Promise.promise();
-        boolean queued = committer.offer(new SessionEndRow(sessionId, open.lastActiveMs, clock.getAsLong(),
-                EndReason.CHECKED_OUT), Vertx.currentContext(), new CommitListener() {
-                    @Override
-                    public void committed() {
-                        forget(open);
-                        checkedOut.increment();
-                        done.complete(true);
-                    }
-
-                    @Override
-                    public void failed(Exception cause) {
-                        open.ending.set(false);
-                        done.fail(new SessionRefused(SessionRefused.Reason.STORAGE_FAILED,
-                                "the check-out could not be stored: " + cause.getMessage()));
-                    }
-                });
-        if (!queued) {
-            open.ending.set(false);
-            return Future.failedFuture(new SessionRefused(SessionRefused.Reason.STORAGE_BUSY,
-                    "storage is busy; try again shortly"));
-        }
-        return done.future();
+        return committer.commit(List.of(new SessionEndRow(sessionId, open.lastActiveMs, clock.getAsLong(),
+                        EndReason.CHECKED_OUT)), Vertx.currentContext())
+                .map(v -> {
+                    forget(open);
+                    checkedOut.increment();
+                    return true;
+                })
+                .recover(failure -> refused(failure, "the check-out", () -> open.ending.set(false)));
     }
 
     /**
@@ -347,31 +315,34 @@ public final class SessionRegistry implements SessionDirectory {
             putInEffect(open, after, given);
             return Future.succeededFuture(Optional.of(after));
         }
-        Promise<Optional<ShopperSession>> done = Promise.promise();
-        boolean queued = committer.offer(writes, caller, new CommitListener() {
-            @Override
-            public void committed() {
-                open.stored = after;
-                for (Consent consent : Consent.values()) {
-                    if (stored.has(consent) != after.has(consent)) {
-                        (after.has(consent) ? givenCounters : withdrawnCounters).get(consent).increment();
+        return committer.commit(writes, caller)
+                .map(v -> {
+                    open.stored = after;
+                    for (Consent consent : Consent.values()) {
+                        if (stored.has(consent) != after.has(consent)) {
+                            (after.has(consent) ? givenCounters : withdrawnCounters).get(consent).increment();
+                        }
                     }
-                }
-                putInEffect(open, after, given);
-                done.complete(Optional.of(after));
-            }
+                    putInEffect(open, after, given);
+                    return Optional.of(after);
+                })
+                .recover(failure -> refused(failure, "the consent change", () -> { }));
+    }
 
-            @Override
-            public void failed(Exception cause) {
-                done.fail(new SessionRefused(SessionRefused.Reason.STORAGE_FAILED,
-                        "the consent change could not be stored: " + cause.getMessage()));
-            }
-        });
-        if (!queued) {
-            return Future.failedFuture(new SessionRefused(SessionRefused.Reason.STORAGE_BUSY,
-                    "storage is busy; try again shortly"));
+    /**
+     * The app's answer when the store did not take {@code what}: busy or failed, after {@code undo} gave back what was
+     * taken for it. Anything else fails as it is.
+     */
+    private static <T> Future<T> refused(Throwable failure, String what, Runnable undo) {
+        Optional<StoreRefused> refused = StoreRefused.of(failure);
+        if (refused.isEmpty()) {
+            return Future.failedFuture(failure);
         }
-        return done.future();
+        undo.run();
+        return Future.failedFuture(refused.get().busy()
+                ? new SessionRefused(SessionRefused.Reason.STORAGE_BUSY, refused.get().getMessage())
+                : new SessionRefused(SessionRefused.Reason.STORAGE_FAILED,
+                        what + " could not be stored: " + refused.get().getMessage()));
     }
 
     /** The consents given take effect, unless the session has ended meanwhile: a listener must not get it back. */

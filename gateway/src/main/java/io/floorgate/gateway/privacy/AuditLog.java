@@ -13,14 +13,13 @@ import java.util.function.LongSupplier;
 
 import io.floorgate.gateway.linking.CustomerHash;
 import io.floorgate.gateway.staff.StaffSession;
-import io.floorgate.gateway.store.CommitListener;
 import io.floorgate.gateway.store.Database;
 import io.floorgate.gateway.store.GroupCommitter;
 import io.floorgate.gateway.store.Rows;
+import io.floorgate.gateway.store.StoreRefused;
 import io.floorgate.gateway.store.StoreWrite;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -61,24 +60,12 @@ public final class AuditLog {
 
     /** Commits writes together, completing on {@code context}; shared with the erasure. */
     static Future<Void> commit(List<StoreWrite> writes, GroupCommitter committer, Context context) {
-        Promise<Void> done = Promise.promise();
-        boolean queued = committer.offer(writes, context, new CommitListener() {
-            @Override
-            public void committed() {
-                done.complete();
-            }
-
-            @Override
-            public void failed(Exception cause) {
-                done.fail(new PrivacyRefused(PrivacyRefused.Reason.STORAGE_FAILED,
-                        "could not be stored: " + cause.getMessage()));
-            }
-        });
-        if (!queued) {
-            return Future.failedFuture(new PrivacyRefused(PrivacyRefused.Reason.STORAGE_BUSY,
-                    "storage is busy; try again shortly"));
-        }
-        return done.future();
+        return committer.commit(writes, context).recover(failure -> Future.failedFuture(StoreRefused.of(failure)
+                .<Throwable>map(refused -> refused.busy()
+                        ? new PrivacyRefused(PrivacyRefused.Reason.STORAGE_BUSY, refused.getMessage())
+                        : new PrivacyRefused(PrivacyRefused.Reason.STORAGE_FAILED,
+                                "could not be stored: " + refused.getMessage()))
+                .orElse(failure)));
     }
 
     /**

@@ -26,6 +26,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import org.h2.api.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -186,6 +188,27 @@ public final class GroupCommitter implements AutoCloseable, StorageHealth {
      */
     public boolean offer(List<StoreWrite> writes, Context context, CommitListener listener) {
         return running && queue.offer(new Pending(List.copyOf(writes), context, listener));
+    }
+
+    /**
+     * Commits {@code writes} together, as {@link #offer(List, Context, CommitListener)} does, for a caller that answers
+     * once they are stored: completes on {@code context} once they are committed; fails with {@link StoreRefused},
+     * busy at once when the queue is full (nothing queued), or once committing them failed.
+     */
+    public Future<Void> commit(List<StoreWrite> writes, Context context) {
+        Promise<Void> done = Promise.promise();
+        boolean queued = offer(writes, context, new CommitListener() {
+            @Override
+            public void committed() {
+                done.complete();
+            }
+
+            @Override
+            public void failed(Exception cause) {
+                done.fail(StoreRefused.failed(cause));
+            }
+        });
+        return queued ? done.future() : Future.failedFuture(StoreRefused.queueFull());
     }
 
     /**
