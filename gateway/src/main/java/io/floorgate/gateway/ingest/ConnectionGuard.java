@@ -16,7 +16,6 @@ import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttUnacceptableProtocolVersionException;
-import io.netty.handler.codec.mqtt.MqttVersion;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -98,7 +97,7 @@ final class ConnectionGuard extends ChannelDuplexHandler {
         int asked = header.keepAliveTimeSeconds();
         int effective = asked == 0 || asked > maxKeepAliveSeconds ? maxKeepAliveSeconds : asked;
         imposedKeepAlive = effective == asked ? 0 : effective;
-        mqtt5 = header.version() == MqttVersion.MQTT_5.protocolLevel();
+        mqtt5 = ProtocolVersion.isMqtt5(header.version());
         long idleMs = (long) Math.ceil(effective * KEEP_ALIVE_GRACE * 1000);
         ctx.pipeline().addBefore(ctx.name(), "floorgateIdle", new IdleStateHandler(idleMs, 0, 0, TimeUnit.MILLISECONDS));
         MqttConnectVariableHeader withoutKeepAlive = new MqttConnectVariableHeader(header.name(), header.version(),

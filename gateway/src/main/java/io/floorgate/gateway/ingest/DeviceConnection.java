@@ -56,7 +56,6 @@ final class DeviceConnection {
      * ignoring flow control [MQTT-4.9.0-2]; it is disconnected rather than allowed to fill memory.
      */
     static final int MAX_HELD = 1024;
-    private static final int MQTT_5 = 5;
     /** How soon a message held because the commit queue was full is tried again. */
     private static final long STORE_FULL_RETRY_MS = 2;
 
@@ -178,7 +177,7 @@ final class DeviceConnection {
         if (!writable()) {
             return;
         }
-        if (endpoint.protocolVersion() >= MQTT_5) {
+        if (ProtocolVersion.isMqtt5(endpoint.protocolVersion())) {
             endpoint.disconnect(code, MqttProperties.NO_PROPERTIES);
         }
         closeEndpoint();
@@ -402,7 +401,7 @@ final class DeviceConnection {
         if (!writable()) {
             return Outcome.DONE;
         }
-        if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE && endpoint.protocolVersion() >= MQTT_5) {
+        if (msg.qosLevel() == MqttQoS.AT_LEAST_ONCE && ProtocolVersion.isMqtt5(endpoint.protocolVersion())) {
             MqttPubAckReasonCode code = invalid.reason().pubAckCode();
             endpoint.publishAcknowledge(msg.messageId(), code == null ? MqttPubAckReasonCode.SUCCESS : code,
                     MqttProperties.NO_PROPERTIES);
@@ -481,8 +480,8 @@ final class DeviceConnection {
      */
     private void onSubscribe(MqttSubscribeMessage subscribe) {
         String commandsTopic = DeviceTopic.of(registry.get().storeId(), device.id(), Channel.COMMANDS);
-        MqttSubAckReasonCode refused = endpoint.protocolVersion() >= MQTT_5 ? MqttSubAckReasonCode.NOT_AUTHORIZED
-                : MqttSubAckReasonCode.UNSPECIFIED_ERROR;
+        MqttSubAckReasonCode refused = ProtocolVersion.isMqtt5(endpoint.protocolVersion())
+                ? MqttSubAckReasonCode.NOT_AUTHORIZED : MqttSubAckReasonCode.UNSPECIFIED_ERROR;
         List<MqttSubAckReasonCode> codes = new ArrayList<>();
         for (MqttTopicSubscription s : subscribe.topicSubscriptions()) {
             if (s.topicName().equals(commandsTopic)) {

@@ -73,7 +73,7 @@ public enum Rejection {
 
     /** CONNACK code for a refused connection, in the spelling of the client's protocol version. */
     MqttConnectReturnCode connAckCode(int protocolVersion) {
-        boolean v5 = protocolVersion >= 5;
+        boolean v5 = ProtocolVersion.isMqtt5(protocolVersion);
         if (this == SERVER_BUSY) {
             return v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE;
