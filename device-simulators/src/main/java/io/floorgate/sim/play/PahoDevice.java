@@ -159,7 +159,20 @@ public final class PahoDevice {
      * with backoff, as firmware powered up before its gateway does.
      */
     public IMqttToken connect() throws MqttException {
-        return client.connect(options, null, new IMqttActionListener() {
+        return client.connect(options, null, onFailure(() -> {
+            synchronized (PahoDevice.this) {
+                if (link != Link.CONNECTING) {
+                    return;
+                }
+                link = Link.RECONNECTING;
+            }
+            scheduleConnect(1);
+        }));
+    }
+
+    /** A connect's listener: connectComplete subscribes after a success; a failure runs {@code next}. */
+    private static IMqttActionListener onFailure(Runnable next) {
+        return new IMqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
                 // connectComplete subscribes
@@ -167,15 +180,9 @@ public final class PahoDevice {
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
-                synchronized (PahoDevice.this) {
-                    if (link != Link.CONNECTING) {
-                        return;
-                    }
-                    link = Link.RECONNECTING;
-                }
-                scheduleConnect(1);
+                next.run();
             }
-        });
+        };
     }
 
     public boolean isConnected() {
@@ -256,17 +263,7 @@ public final class PahoDevice {
             }
         }
         try {
-            client.connect(options, null, new IMqttActionListener() {
-                @Override
-                public void onSuccess(IMqttToken token) {
-                    // connectComplete subscribes
-                }
-
-                @Override
-                public void onFailure(IMqttToken token, Throwable e) {
-                    scheduleConnect(attempt + 1);
-                }
-            });
+            client.connect(options, null, onFailure(() -> scheduleConnect(attempt + 1)));
         } catch (MqttException e) {
             scheduleConnect(attempt + 1);
         }

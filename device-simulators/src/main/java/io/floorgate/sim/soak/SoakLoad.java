@@ -256,8 +256,7 @@ final class SoakLoad implements AutoCloseable {
                         pickupsDone.increment();
                     } else {
                         pickupsEnded.increment();
-                        lastEnd.set(String.valueOf(failure instanceof CompletionException && failure.getCause() != null
-                                ? failure.getCause() : failure));
+                        lastEnd.set(String.valueOf(unwrapped(failure)));
                     }
                 });
     }
@@ -281,8 +280,7 @@ final class SoakLoad implements AutoCloseable {
                 result.complete(value);
                 return;
             }
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = unwrapped(failure);
             boolean unanswered = cause instanceof IOException
                     || cause instanceof AppCheckIns.ApiException api && api.status() >= SERVER_ERROR;
             if (unanswered && System.nanoTime() < deadlineNanos && !scheduler.isShutdown()) {
@@ -309,5 +307,10 @@ final class SoakLoad implements AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         connections.values().forEach(PahoDevice::disconnect);
+    }
+
+    /** What failed, without the CompletionException a dependent stage wraps it in. */
+    private static Throwable unwrapped(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 }
