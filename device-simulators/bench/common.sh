@@ -24,6 +24,11 @@ wait_port() { # port: until something listens on it on loopback, 10 s at most
 
 sim() { java -jar "$SIM_JAR" "$@"; }
 
+stop_gateway() { # the gateway the script's own start_gateway started (GW_PID)
+  kill "$GW_PID" 2>/dev/null || true
+  wait "$GW_PID" 2>/dev/null || true
+}
+
 heap_mb() { # pid: heap used after a full GC, MB
   jcmd "$1" GC.run >/dev/null
   sleep 1

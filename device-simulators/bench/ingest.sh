@@ -78,11 +78,6 @@ start_gateway() { # config [clear]: a fresh database, encrypted unless "clear"
   wait_http "http://127.0.0.1:$GW_HTTP/health/ready" 60
 }
 
-stop_gateway() {
-  kill "$GW_PID" 2>/dev/null || true
-  wait "$GW_PID" 2>/dev/null || true
-}
-
 load() { # broker-uri, qos, rate, extra args...
   local broker=$1 qos=$2 rate=$3
   shift 3

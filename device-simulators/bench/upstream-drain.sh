@@ -93,11 +93,6 @@ start_gateway() { # config
   wait_http "http://127.0.0.1:$GW_HTTP/health/ready" 60
 }
 
-stop_gateway() {
-  kill "$GW_PID" 2>/dev/null || true
-  wait "$GW_PID" 2>/dev/null || true
-}
-
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   echo "== building"
   (cd "$REPO" && mvn -q -DskipTests package)
